@@ -1,0 +1,61 @@
+//! Stage 0: which files to check. Walks folders respecting `.gitignore`, keeps files matching
+//! `include` and drops `exclude` (explicit file arguments are filtered by `exclude` too, so a
+//! pre-commit hook never lints an excluded file).
+
+use crate::config::Config;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct Discovery {
+    /// Files to report on.
+    pub targets: Vec<PathBuf>,
+}
+
+pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> {
+    let mut targets = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            if !config.is_excluded(path) {
+                targets.push(path.clone());
+            }
+        } else if path.is_dir() {
+            walk(path, config, &mut targets);
+        } else {
+            return Err(format!("path `{}` does not exist", path.display()));
+        }
+    }
+    targets.sort();
+    targets.dedup();
+    Ok(Discovery { targets })
+}
+
+/// Every blueprint under `dir` that the config includes.
+pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && config.is_included(path)
+            && !config.is_excluded(path)
+        {
+            out.push(path.to_path_buf());
+        }
+    }
+}
+
+/// The folder whose blueprints cross-file rules see: the config file's folder, else the git
+/// work tree around `start`, else nothing (only the given paths).
+pub fn project_root(config: &Config, start: &Path) -> Option<PathBuf> {
+    if config.path.is_some() {
+        return Some(config.base_dir.clone());
+    }
+    let start = std::fs::canonicalize(start).ok()?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}

@@ -1,0 +1,258 @@
+//! The pipeline: load -> parse -> schema + per-file rules (in parallel) -> repository rules ->
+//! resolve pointers to lines and columns -> sorted diagnostics.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Finding, LabelAt, Position, ResolvedLabel, Target};
+use crate::model::Blueprint;
+use crate::rules::{self, FileContext, RepoFile};
+use crate::source::{self, LoadProblem, SourceFile};
+use crate::yaml::{self, Document, ParseError, Span};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are never read, even with `file-too-large` switched off.
+const HARD_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One file after loading and parsing.
+pub struct FileState {
+    pub source: SourceFile,
+    pub document: Option<Document>,
+    pub blueprint: Option<Blueprint>,
+    /// Reported on (as opposed to loaded only so cross-file rules can see it).
+    pub is_target: bool,
+}
+
+pub struct Outcome {
+    pub files: Vec<FileState>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+}
+
+/// Checks `targets`; `context` are further blueprints that cross-file rules see.
+pub fn check(config: &Config, targets: &[PathBuf], context: &[PathBuf], cwd: &Path) -> Outcome {
+    let target_set: HashSet<PathBuf> = targets.iter().map(|p| normalize(p)).collect();
+    let mut all: Vec<(PathBuf, bool)> = targets.iter().map(|p| (p.clone(), true)).collect();
+    let mut seen = target_set.clone();
+    for path in context {
+        if seen.insert(normalize(path)) {
+            all.push((path.clone(), false));
+        }
+    }
+    let max_bytes = max_bytes(config);
+    let mut processed: Vec<(FileState, Vec<Finding>)> = all
+        .par_iter()
+        .map(|(path, is_target)| process_file(config, path, *is_target, cwd, max_bytes))
+        .collect();
+    processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
+
+    let mut per_file: Vec<Vec<Finding>> = Vec::with_capacity(processed.len());
+    let mut files = Vec::with_capacity(processed.len());
+    for (state, findings) in processed {
+        files.push(state);
+        per_file.push(findings);
+    }
+    run_repo_rules(config, &files, &mut per_file);
+
+    let mut diagnostics = Vec::new();
+    for (index, findings) in per_file.into_iter().enumerate() {
+        if !files[index].is_target {
+            continue;
+        }
+        for finding in findings {
+            if let Some(d) = resolve(config, &files, index, finding) {
+                diagnostics.push(d);
+            }
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (&files[a.file].source.display, a.start, a.rule, &a.message).cmp(&(
+            &files[b.file].source.display,
+            b.start,
+            b.rule,
+            &b.message,
+        ))
+    });
+    let files_checked = files.iter().filter(|f| f.is_target).count();
+    Outcome {
+        files,
+        diagnostics,
+        files_checked,
+    }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn max_bytes(config: &Config) -> u64 {
+    let settings = config.settings("file-too-large");
+    if settings.configured == Some(crate::diagnostic::Level::Off) {
+        HARD_MAX_BYTES
+    } else {
+        rules::file_too_large_limit(&settings).min(HARD_MAX_BYTES)
+    }
+}
+
+fn process_file(
+    config: &Config,
+    path: &Path,
+    is_target: bool,
+    cwd: &Path,
+    max_bytes: u64,
+) -> (FileState, Vec<Finding>) {
+    let display = source::display_path(path, cwd);
+    let (text, load_problem) = match source::read_text(path, max_bytes) {
+        Ok(text) => (text, None),
+        Err(problem @ LoadProblem::NotUtf8 { .. }) => {
+            (source::read_lossy(path, max_bytes), Some(problem))
+        }
+        Err(problem) => (String::new(), Some(problem)),
+    };
+    let source = SourceFile::new(path.to_path_buf(), display, text);
+    let parsed: Option<Result<Document, ParseError>> = match load_problem {
+        None => Some(yaml::parse(&source.text)),
+        Some(_) => None,
+    };
+    let json = parsed
+        .as_ref()
+        .and_then(|p| p.as_ref().ok())
+        .map(|doc| doc.root.as_ref().map_or(serde_json::Value::Null, yaml::Node::to_json));
+    let blueprint = json.as_ref().and_then(Blueprint::from_json);
+    let mut findings = Vec::new();
+    if is_target {
+        let ctx = FileContext {
+            source: &source,
+            load_problem: load_problem.as_ref(),
+            parsed: parsed.as_ref(),
+            json: json.as_ref(),
+            blueprint: blueprint.as_ref(),
+            validator: crate::schema::validator(),
+        };
+        for rule in rules::registry() {
+            let settings = config.settings(rule.meta().name);
+            if settings.configured == Some(crate::diagnostic::Level::Off) {
+                continue;
+            }
+            rule.check_file(&ctx, &settings, &mut findings);
+        }
+    }
+    let document = parsed.and_then(Result::ok);
+    (
+        FileState {
+            source,
+            document,
+            blueprint,
+            is_target,
+        },
+        findings,
+    )
+}
+
+fn run_repo_rules(config: &Config, files: &[FileState], per_file: &mut [Vec<Finding>]) {
+    let repo_files: Vec<RepoFile> = files
+        .iter()
+        .enumerate()
+        .map(|(index, f)| RepoFile {
+            index,
+            source: &f.source,
+            blueprint: f.blueprint.as_ref(),
+        })
+        .collect();
+    for rule in rules::registry() {
+        let settings = config.settings(rule.meta().name);
+        if settings.configured == Some(crate::diagnostic::Level::Off) {
+            continue;
+        }
+        let mut out = Vec::new();
+        rule.check_repo(&repo_files, &settings, &mut out);
+        for (file, finding) in out {
+            per_file[file].push(finding);
+        }
+    }
+}
+
+/// Where a pointer lands in a file: the key or value span, narrowed to one line.
+fn locate(file: &FileState, at: &LabelAt) -> (Span, String) {
+    match at {
+        LabelAt::Span(span) => (*span, String::new()),
+        LabelAt::Pointer(loc) => {
+            let Some(root) = file.document.as_ref().and_then(|d| d.root.as_ref()) else {
+                return (Span::new(0, 0), loc.pointer.clone());
+            };
+            let (node, key_span) = match root.lookup(&loc.pointer) {
+                Some(found) => found,
+                None => {
+                    let (_, node, key) = root.nearest(&loc.pointer);
+                    (node, key)
+                }
+            };
+            let span = match (loc.target, key_span) {
+                (Target::Key, Some(key)) => key,
+                _ => node.span,
+            };
+            (first_line(&file.source, span, key_span), loc.pointer.clone())
+        }
+    }
+}
+
+/// A multi-line node is highlighted by its key, or else by its first line, so that the
+/// snippet stays readable.
+fn first_line(source: &SourceFile, span: Span, key_span: Option<Span>) -> Span {
+    let line = source.line_of(span.start);
+    if line == source.line_of(span.end.saturating_sub(1).max(span.start)) {
+        return span;
+    }
+    if let Some(key) = key_span {
+        return key;
+    }
+    let (_, end) = source.line_range(line);
+    let end = source.text[span.start..end].trim_end().len() + span.start;
+    Span::new(span.start, end.max(span.start))
+}
+
+fn resolve(config: &Config, files: &[FileState], index: usize, finding: Finding) -> Option<Diagnostic> {
+    let rule = rules::find(finding.rule)?;
+    let settings = config.settings(finding.rule);
+    let severity = rules::effective_severity(rule.meta(), &settings, finding.severity)?;
+    let file = &files[index];
+    let (mut span, pointer) = locate(file, &finding.at);
+    if let Some(sub) = finding.sub_span {
+        span = sub;
+    }
+    let labels = finding
+        .labels
+        .iter()
+        .map(|label| {
+            let target = label.file.unwrap_or(index);
+            let (span, _) = locate(&files[target], &label.at);
+            resolved_label(&files[target].source, target, span, label.text.clone())
+        })
+        .collect();
+    Some(Diagnostic {
+        rule: finding.rule,
+        severity,
+        file: index,
+        span,
+        start: file.source.position(span.start),
+        end: end_position(&file.source, span),
+        pointer,
+        message: finding.message,
+        help: finding.help,
+        labels,
+    })
+}
+
+fn end_position(source: &SourceFile, span: Span) -> Position {
+    source.position(span.end.max(span.start))
+}
+
+fn resolved_label(source: &SourceFile, file: usize, span: Span, text: String) -> ResolvedLabel {
+    ResolvedLabel {
+        file,
+        span,
+        start: source.position(span.start),
+        end: end_position(source, span),
+        text,
+    }
+}

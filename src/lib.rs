@@ -1,0 +1,18 @@
+//! blueprint-lint: a linter for role blueprints kept as YAML.
+//!
+//! Stages: `discover` (which files) -> `source` (read safely) -> `yaml` (parse with spans) ->
+//! `schema` + `rules` (findings by JSON pointer) -> `engine` (resolve to lines, sort) ->
+//! `report` (output formats). `cli` wires them to the command line.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod yaml;

@@ -1,0 +1,101 @@
+//! The typed blueprint model, deserialized with serde after schema validation. Only the fields
+//! rules reason about are modelled; everything is optional so that one wrong field (already
+//! reported by the `schema` rule) does not hide the findings of other rules.
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Blueprint {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub family: Option<String>,
+    pub level: Option<String>,
+    pub track: Option<String>,
+    pub kpis: Option<Vec<Kpi>>,
+    pub hiring: Option<Hiring>,
+    pub scorecard: Option<Scorecard>,
+    pub career: Option<Career>,
+}
+
+/// A weight as written: a number, or text such as `"25%"` that the weight rules explain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Weight {
+    Number(f64),
+    Text(String),
+    Other(serde_json::Value),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Kpi {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub weight: Option<Weight>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Hiring {
+    pub scorecard: Option<Vec<ScorecardRow>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ScorecardRow {
+    pub dimension: Option<String>,
+    pub weight: Option<Weight>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Scorecard {
+    pub top_kpis: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Career {
+    pub feeders: Option<Vec<RoleRef>>,
+    pub next: Option<Vec<RoleRef>>,
+    pub adjacent: Option<Vec<RoleRef>>,
+    pub promotion: Option<Promotion>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleRef {
+    pub role: Option<String>,
+    pub title: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Promotion {
+    pub to: Option<String>,
+    pub criteria: Option<Vec<String>>,
+}
+
+impl Blueprint {
+    /// `None` when the document's shape is too far off to model (the schema rule says why).
+    pub fn from_json(value: &serde_json::Value) -> Option<Blueprint> {
+        Blueprint::deserialize(value).ok()
+    }
+
+    /// The career lists with their field names, for rules that treat them alike.
+    pub fn career_lists(&self) -> Vec<(&'static str, &[RoleRef])> {
+        let Some(career) = &self.career else {
+            return Vec::new();
+        };
+        [
+            ("feeders", &career.feeders),
+            ("next", &career.next),
+            ("adjacent", &career.adjacent),
+        ]
+        .into_iter()
+        .filter_map(|(name, list)| list.as_deref().map(|l| (name, l)))
+        .collect()
+    }
+}

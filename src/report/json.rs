@@ -1,0 +1,65 @@
+//! `json`: the stable machine-readable shape (a public contract: only ever extended).
+
+use super::Report;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    files_checked: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    pointer: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let totals = report.totals();
+    let output = Output {
+        version: 1,
+        files_checked: report.files_checked,
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                path: report.path(d),
+                line: d.start.line,
+                column: d.start.column,
+                end_line: d.end.line,
+                end_column: d.end.column,
+                pointer: &d.pointer,
+                message: &d.message,
+                help: d.help.as_deref(),
+            })
+            .collect(),
+        summary: Summary {
+            errors: totals.errors,
+            warnings: totals.warnings,
+            notes: totals.notes,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&output).expect("serializable");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,93 @@
+//! Stage 4: output formats. Every format renders the same resolved diagnostics.
+
+mod concise;
+pub mod human;
+mod json;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::FileState;
+use clap::ValueEnum;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels and help (for people).
+    Human,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
+    /// Machine-readable JSON (a stable, versioned shape).
+    Json,
+}
+
+/// What a report needs: the files (for paths and snippets) and the findings.
+pub struct Report<'a> {
+    pub files: &'a [FileState],
+    pub diagnostics: &'a [Diagnostic],
+    pub files_checked: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Report<'_> {
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        for d in self.diagnostics {
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Note => t.notes += 1,
+            }
+        }
+        t
+    }
+
+    pub fn path(&self, d: &Diagnostic) -> &str {
+        &self.files[d.file].source.display
+    }
+}
+
+pub struct Style {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+pub fn render(format: Format, report: &Report, style: &Style) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Concise => concise::render(report, style),
+        Format::Json => json::render(report),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The closing line of the human and concise formats.
+pub fn summary_line(report: &Report) -> String {
+    let t = report.totals();
+    let files_with = {
+        let mut files: Vec<usize> = report.diagnostics.iter().map(|d| d.file).collect();
+        files.dedup();
+        files.len()
+    };
+    if report.diagnostics.is_empty() {
+        format!(
+            "No problems found in {}.",
+            plural(report.files_checked, "blueprint")
+        )
+    } else {
+        format!(
+            "Found {}, {} and {} in {} ({} checked).",
+            plural(t.errors, "error"),
+            plural(t.warnings, "warning"),
+            plural(t.notes, "note"),
+            plural(files_with, "file"),
+            plural(report.files_checked, "blueprint")
+        )
+    }
+}

@@ -1,0 +1,206 @@
+//! Stage 3: the rules. One file per rule; this module holds the registry and the shared types.
+//!
+//! A rule has a stable kebab-case name (a public contract: configs and suppressions use it), a
+//! default level, a one-line summary, typed options, and one or both of: a per-file check and a
+//! repository-wide check (for cross-file rules such as `duplicate-id`).
+
+use crate::diagnostic::{Finding, Level, Severity};
+use crate::model::Blueprint;
+use crate::source::{LoadProblem, SourceFile};
+use crate::yaml::{Document, ParseError};
+use serde_json::Value as Json;
+
+mod duplicate_id;
+mod duplicate_key;
+mod duplicate_kpi;
+mod file_too_large;
+mod kpi_ref_unknown;
+mod kpi_weight_missing;
+mod kpi_weight_sum;
+mod placeholder_text;
+mod role_ref_unknown;
+mod schema;
+mod scorecard_weight_sum;
+mod weights;
+mod yaml_syntax;
+
+pub use file_too_large::{max_bytes as file_too_large_limit, DEFAULT_MAX_BYTES};
+
+/// The kind of value an option takes; used to validate config files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    Number,
+    Bool,
+    StringList,
+}
+
+impl OptionKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OptionKind::Number => "a number",
+            OptionKind::Bool => "true or false",
+            OptionKind::StringList => "a list of strings",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub group: &'static str,
+    pub default_level: Level,
+    pub summary: &'static str,
+    pub options: &'static [OptionSpec],
+}
+
+/// A rule's effective settings for this run.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSettings {
+    /// Set when the config names a severity explicitly.
+    pub configured: Option<Level>,
+    pub options: serde_json::Map<String, Json>,
+}
+
+impl RuleSettings {
+    pub fn number(&self, name: &str, default: f64) -> f64 {
+        self.options
+            .get(name)
+            .and_then(Json::as_f64)
+            .unwrap_or(default)
+    }
+    pub fn flag(&self, name: &str, default: bool) -> bool {
+        self.options
+            .get(name)
+            .and_then(Json::as_bool)
+            .unwrap_or(default)
+    }
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        self.options
+            .get(name)
+            .and_then(Json::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Everything a per-file check may look at.
+pub struct FileContext<'a> {
+    pub source: &'a SourceFile,
+    pub load_problem: Option<&'a LoadProblem>,
+    pub parsed: Option<&'a Result<Document, ParseError>>,
+    pub json: Option<&'a Json>,
+    pub blueprint: Option<&'a Blueprint>,
+    pub validator: &'a jsonschema::Validator,
+}
+
+impl FileContext<'_> {
+    pub fn document(&self) -> Option<&Document> {
+        self.parsed.and_then(|p| p.as_ref().ok())
+    }
+}
+
+/// One file as seen by repository-wide rules.
+pub struct RepoFile<'a> {
+    pub index: usize,
+    pub source: &'a SourceFile,
+    pub blueprint: Option<&'a Blueprint>,
+}
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check_file(&self, _ctx: &FileContext, _settings: &RuleSettings, _out: &mut Vec<Finding>) {}
+    /// Findings with the index of the file they belong to.
+    fn check_repo(
+        &self,
+        _files: &[RepoFile],
+        _settings: &RuleSettings,
+        _out: &mut Vec<(usize, Finding)>,
+    ) {
+    }
+}
+
+/// Every rule, in documentation order.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    &[
+        &yaml_syntax::YamlSyntax,
+        &duplicate_key::DuplicateKey,
+        &schema::Schema,
+        &file_too_large::FileTooLarge,
+        &kpi_weight_sum::KpiWeightSum,
+        &kpi_weight_missing::KpiWeightMissing,
+        &scorecard_weight_sum::ScorecardWeightSum,
+        &duplicate_kpi::DuplicateKpi,
+        &kpi_ref_unknown::KpiRefUnknown,
+        &duplicate_id::DuplicateId,
+        &role_ref_unknown::RoleRefUnknown,
+        &placeholder_text::PlaceholderText,
+    ]
+}
+
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    registry().iter().copied().find(|r| r.meta().name == name)
+}
+
+pub fn names() -> Vec<&'static str> {
+    registry().iter().map(|r| r.meta().name).collect()
+}
+
+/// The effective severity of a finding under the given settings (`None`: rule is off).
+pub fn effective_severity(
+    meta: &RuleMeta,
+    settings: &RuleSettings,
+    finding_severity: Option<Severity>,
+) -> Option<Severity> {
+    match settings.configured {
+        Some(Level::Off) => None,
+        Some(Level::On(sev)) => Some(sev),
+        None => match meta.default_level {
+            Level::Off => None,
+            Level::On(default) => Some(finding_severity.unwrap_or(default)),
+        },
+    }
+}
+
+/// Formats a number the way a person writes it: `25`, `12.5`, `0.01`.
+pub fn fmt_number(n: f64) -> String {
+    let rounded = (n * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded}")
+    }
+}
+
+/// The KPI list of a blueprint as a weighted list.
+fn kpi_list(blueprint: &Blueprint) -> Option<weights::WeightedList<'_>> {
+    let kpis = blueprint.kpis.as_ref()?;
+    Some(weights::WeightedList {
+        pointer: "/kpis",
+        noun: "KPI",
+        rows: kpis
+            .iter()
+            .enumerate()
+            .map(|(index, k)| weights::Row {
+                index,
+                name: k
+                    .id
+                    .clone()
+                    .or_else(|| k.name.clone())
+                    .unwrap_or_else(|| format!("#{}", index + 1)),
+                weight: k.weight.as_ref(),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,76 @@
+//! `placeholder-text`: drafting leftovers (TODO, TBD, FIXME, lorem ipsum, `???`, `<...>`) in
+//! any text of a blueprint.
+
+use super::{FileContext, OptionKind, OptionSpec, Rule, RuleMeta, RuleSettings};
+use crate::diagnostic::{Finding, Level, Location, Severity};
+use crate::yaml::Span;
+use regex::Regex;
+use std::sync::OnceLock;
+
+pub struct PlaceholderText;
+
+static META: RuleMeta = RuleMeta {
+    name: "placeholder-text",
+    group: "content",
+    default_level: Level::On(Severity::Warning),
+    summary: "Text must not contain placeholders such as TODO, TBD, FIXME, lorem ipsum, ??? or <...>.",
+    options: &[OptionSpec {
+        name: "extra_words",
+        kind: OptionKind::StringList,
+        default: "[]",
+        help: "More words that mark unfinished text in your organisation (matched as whole words, any case).",
+    }],
+};
+
+fn builtin() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:TODO|TBD|TBC|FIXME)\b|lorem ipsum|\?\?\?|<[A-Za-z][^<>\n]{0,60}>")
+            .expect("valid regex")
+    })
+}
+
+fn extra(words: &[String]) -> Option<Regex> {
+    if words.is_empty() {
+        return None;
+    }
+    let alternatives: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).ok()
+}
+
+impl Rule for PlaceholderText {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_file(&self, ctx: &FileContext, settings: &RuleSettings, out: &mut Vec<Finding>) {
+        let Some(root) = ctx.document().and_then(|d| d.root.as_ref()) else {
+            return;
+        };
+        let extra = extra(&settings.strings("extra_words"));
+        let text = &ctx.source.text;
+        let mut pointer = String::new();
+        root.walk_strings(&mut pointer, &mut |pointer, node| {
+            let value = node.as_str().unwrap_or_default();
+            let found = builtin()
+                .find(value)
+                .or_else(|| extra.as_ref().and_then(|re| re.find(value)));
+            let Some(m) = found else { return };
+            let placeholder = m.as_str();
+            let mut finding = Finding::new(
+                META.name,
+                Location::value(pointer),
+                format!("placeholder text \"{placeholder}\" left in the blueprint"),
+            )
+            .help("Replace the placeholder with the real content, or remove the item until it is known.");
+            // Narrow the highlight to the placeholder when it appears verbatim in the source.
+            if let Some(raw) = text.get(node.span.start..node.span.end) {
+                if let Some(offset) = raw.find(placeholder) {
+                    let start = node.span.start + offset;
+                    finding.sub_span = Some(Span::new(start, start + placeholder.len()));
+                }
+            }
+            out.push(finding);
+        });
+    }
+}

@@ -1,0 +1,652 @@
+//! Stage 2: YAML text -> a node tree where every node and every key keeps its byte span.
+//!
+//! We drive saphyr-parser's event stream ourselves instead of using a loader because we need
+//! (a) spans on keys and values, (b) duplicate keys reported instead of silently merged,
+//! (c) a nesting cap (a recursive loader overflows the stack on deeply nested input) and
+//! (d) an alias-expansion budget (the "billion laughs" bomb).
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
+use std::collections::HashMap;
+
+/// Deeper nesting than this is rejected; real blueprints nest fewer than 10 levels.
+pub const MAX_DEPTH: usize = 256;
+/// Upper bound on nodes produced, aliases expanded; a 1 MiB blueprint has far fewer.
+pub const MAX_NODES: usize = 2_000_000;
+
+/// A half-open byte range into the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+    /// Was the scalar written with quotes or as a block scalar? (`"25"` is text, `25` a number.)
+    pub quoted: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The key as text (YAML keys that are numbers or booleans are turned into their text).
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// The second occurrence of a key in one mapping.
+#[derive(Clone, Debug)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub second: Span,
+    /// JSON pointer of the mapping that holds both keys.
+    pub map_pointer: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// `None` for an empty document.
+    pub root: Option<Node>,
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Converts saphyr's character indices into byte offsets.
+struct CharToByte {
+    /// Byte offset of every char; empty when the text is pure ASCII (index == offset).
+    offsets: Vec<u32>,
+    len: usize,
+}
+
+impl CharToByte {
+    fn new(text: &str) -> Self {
+        let offsets = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i as u32).collect()
+        };
+        CharToByte {
+            offsets,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.offsets.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.offsets
+                .get(char_index)
+                .map_or(self.len, |&b| b as usize)
+        }
+    }
+
+    fn span(&self, span: &YamlSpan) -> Span {
+        Span::new(self.byte(span.start.index()), self.byte(span.end.index()))
+    }
+}
+
+/// A collection being built while its events stream in.
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        pending_key: Option<(String, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    conv: CharToByte,
+    text: &'a str,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    duplicates: Vec<DuplicateKey>,
+    documents: Vec<Option<Node>>,
+}
+
+/// Parses one YAML document. A stream with several documents is an error: one blueprint per file.
+pub fn parse(text: &str) -> Result<Document, ParseError> {
+    let mut builder = Builder {
+        conv: CharToByte::new(text),
+        text,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        duplicates: Vec::new(),
+        documents: Vec::new(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut saw_document_content = false;
+    while let Some(event) = parser.next_event() {
+        let (event, yspan) = event.map_err(|e| {
+            let at = builder.conv.byte(e.marker().index());
+            ParseError {
+                message: clean_scan_message(e.info()),
+                span: Span::new(at, at),
+            }
+        })?;
+        let span = builder.conv.span(&yspan);
+        match event {
+            Event::DocumentStart(_) => {
+                if !builder.documents.is_empty() || saw_document_content {
+                    return Err(ParseError {
+                        message: "this file holds more than one YAML document (`---`); \
+                                  keep one blueprint per file"
+                            .into(),
+                        span,
+                    });
+                }
+            }
+            Event::DocumentEnd => {
+                saw_document_content = false;
+                if builder.documents.is_empty() {
+                    builder.documents.push(None);
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                saw_document_content = true;
+                let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let node = scalar_node(&value, style, is_str_tag, span);
+                builder.finish_node(node, anchor)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                saw_document_content = true;
+                builder.open(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    items: Vec::new(),
+                })?;
+            }
+            Event::MappingStart(anchor, _) => {
+                saw_document_content = true;
+                builder.open(Frame::Map {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                })?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => builder.close(span)?,
+            Event::Alias(id) => {
+                saw_document_content = true;
+                let (mut node, size) = builder.anchors.get(&id).cloned().ok_or(ParseError {
+                    message: "this alias (`*name`) refers to an anchor that is not defined".into(),
+                    span,
+                })?;
+                builder.count(size, span)?;
+                node.span = span;
+                builder.finish_node(node, 0)?;
+            }
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::Nothing => {}
+        }
+    }
+    let root = builder.documents.into_iter().next().flatten();
+    Ok(Document {
+        root,
+        duplicate_keys: builder.duplicates,
+    })
+}
+
+/// saphyr messages are terse; make the common ones readable for non-programmers.
+fn clean_scan_message(info: &str) -> String {
+    if info.contains("recursion limit") {
+        return "values are nested too deeply to be a blueprint (the parser's nesting limit was reached)".into();
+    }
+    let hint = if info.contains("mapping values are not allowed") {
+        " (a `: ` inside a plain value: put the value in double quotes)"
+    } else if info.contains("did not find expected key") || info.contains("block mapping") {
+        " (check the indentation of this line against the lines above)"
+    } else if info.contains("tab") {
+        " (YAML indentation must use spaces, not tabs)"
+    } else {
+        ""
+    };
+    format!("invalid YAML: {info}{hint}")
+}
+
+impl Builder<'_> {
+    fn count(&mut self, n: usize, span: Span) -> Result<(), ParseError> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(ParseError {
+                message: format!(
+                    "aliases expand this file to more than {MAX_NODES} values \
+                     (an alias bomb?); remove the repeated `*alias` references"
+                ),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            let start = match &frame {
+                Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+            };
+            return Err(ParseError {
+                message: format!(
+                    "values are nested more than {MAX_DEPTH} levels deep; \
+                     a blueprint needs only a handful of levels"
+                ),
+                span: Span::new(start, start),
+            });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self, end_span: Span) -> Result<(), ParseError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let (value, start, anchor) = match frame {
+            Frame::Seq {
+                start,
+                anchor,
+                items,
+            } => (Value::Seq(items), start, anchor),
+            Frame::Map {
+                start,
+                anchor,
+                entries,
+                ..
+            } => (Value::Map(entries), start, anchor),
+        };
+        // Block collections "end" where the next token starts; use the last child's end instead.
+        let end = match &value {
+            Value::Seq(items) => items.last().map(|n| n.span.end),
+            Value::Map(entries) => entries.last().map(|e| e.value.span.end.max(e.key_span.end)),
+            _ => None,
+        }
+        .map_or(end_span.end, |child_end| {
+            // Flow collections end with their closing bracket: keep it in the span.
+            let closing = self.text.as_bytes().get(end_span.start);
+            if matches!(closing, Some(b']') | Some(b'}')) {
+                end_span.end
+            } else {
+                child_end
+            }
+        });
+        let node = Node {
+            value,
+            span: Span::new(start, end.max(start)),
+            quoted: false,
+        };
+        self.finish_node(node, anchor)
+    }
+
+    fn finish_node(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
+        self.count(1, node.span)?;
+        if anchor != 0 {
+            let size = subtree_size(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        let pointer_prefix = self.pointer();
+        match self.stack.last_mut() {
+            None => self.documents.push(Some(node)),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    let key = key_text(&node).ok_or(ParseError {
+                        message: "a key must be plain text, not a list or a mapping".into(),
+                        span: node.span,
+                    })?;
+                    if let Some(first) = entries.iter().find(|e| e.key == key) {
+                        self.duplicates.push(DuplicateKey {
+                            key: key.clone(),
+                            first: first.key_span,
+                            second: node.span,
+                            map_pointer: pointer_prefix,
+                        });
+                    }
+                    *pending_key = Some((key, node.span));
+                }
+                Some((key, key_span)) => entries.push(Entry {
+                    key,
+                    key_span,
+                    value: node,
+                }),
+            },
+        }
+        Ok(())
+    }
+
+    /// JSON pointer of the collection currently being built (used for duplicate-key reports).
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for frame in &self.stack[..self.stack.len().saturating_sub(1)] {
+            match frame {
+                Frame::Seq { items, .. } => out.push_str(&format!("/{}", items.len())),
+                Frame::Map { pending_key, .. } => {
+                    if let Some((k, _)) = pending_key {
+                        out.push('/');
+                        out.push_str(&escape_pointer(k));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn subtree_size(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(subtree_size).sum::<usize>(),
+        Value::Map(entries) => 1 + entries.iter().map(|e| subtree_size(&e.value)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+fn key_text(node: &Node) -> Option<String> {
+    Some(match &node.value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => s.clone(),
+        Value::Seq(_) | Value::Map(_) => return None,
+    })
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema: only plain (unquoted) scalars can be
+/// null, booleans or numbers.
+fn scalar_node(text: &str, style: ScalarStyle, force_str: bool, span: Span) -> Node {
+    let quoted = style != ScalarStyle::Plain;
+    let value = if quoted || force_str {
+        Value::Str(text.to_string())
+    } else {
+        resolve_plain(text)
+    };
+    Node {
+        value,
+        span,
+        quoted,
+    }
+}
+
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+    }
+    if looks_like_float(digits) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_string())
+}
+
+/// The core schema's float syntax: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
+fn looks_like_float(s: &str) -> bool {
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (!int.is_empty() || !frac.is_empty())
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    mantissa_ok && exponent_ok
+}
+
+/// Escapes one JSON-pointer segment (RFC 6901).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape_pointer(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+impl Node {
+    /// Converts to JSON for schema validation. Of duplicate keys the first is kept (the
+    /// duplicate itself is reported by `duplicate-key`).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or_else(|| J::String(f.to_string())),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                let mut map = serde_json::Map::with_capacity(entries.len());
+                for e in entries {
+                    if !map.contains_key(&e.key) {
+                        map.insert(e.key.clone(), e.value.to_json());
+                    }
+                }
+                J::Object(map)
+            }
+        }
+    }
+
+    /// Finds a node by JSON pointer. Returns the node and, when the last step was a mapping
+    /// key, that key's span.
+    pub fn lookup(&self, pointer: &str) -> Option<(&Node, Option<Span>)> {
+        let mut node = self;
+        let mut key_span = None;
+        if pointer.is_empty() {
+            return Some((node, None));
+        }
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let segment = unescape_pointer(raw);
+            match &node.value {
+                Value::Map(entries) => {
+                    let entry = entries.iter().find(|e| e.key == segment)?;
+                    key_span = Some(entry.key_span);
+                    node = &entry.value;
+                }
+                Value::Seq(items) => {
+                    node = items.get(segment.parse::<usize>().ok()?)?;
+                    key_span = None;
+                }
+                _ => return None,
+            }
+        }
+        Some((node, key_span))
+    }
+
+    /// The deepest node on the pointer's path that exists (for findings about missing fields).
+    pub fn nearest(&self, pointer: &str) -> (String, &Node, Option<Span>) {
+        let mut best = (String::new(), self, None);
+        let mut prefix = String::new();
+        for raw in pointer.strip_prefix('/').unwrap_or("").split('/') {
+            if raw.is_empty() {
+                break;
+            }
+            prefix.push('/');
+            prefix.push_str(raw);
+            match self.lookup(&prefix) {
+                Some((node, key)) => best = (prefix.clone(), node, key),
+                None => break,
+            }
+        }
+        best
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` with the pointer of every string value in the tree (map keys excluded).
+    pub fn walk_strings<'a>(&'a self, pointer: &mut String, f: &mut dyn FnMut(&str, &'a Node)) {
+        match &self.value {
+            Value::Str(_) => f(pointer, self),
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    item.walk_strings(pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Map(entries) => {
+                for e in entries {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer(&e.key));
+                    e.value.walk_strings(pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse(text).unwrap().root.unwrap()
+    }
+
+    #[test]
+    fn spans_cover_keys_and_values() {
+        let text = "a: 1\nb:\n  c: \"x\"\n";
+        let doc = root(text);
+        let (node, key) = doc.lookup("/b/c").unwrap();
+        assert_eq!(&text[node.span.start..node.span.end], "\"x\"");
+        let key = key.unwrap();
+        assert_eq!(&text[key.start..key.end], "c");
+    }
+
+    #[test]
+    fn non_ascii_spans_are_bytes() {
+        let text = "a: \"é—ü\"\nb: 2\n";
+        let doc = root(text);
+        let (node, key) = doc.lookup("/b").unwrap();
+        assert_eq!(&text[node.span.start..node.span.end], "2");
+        assert_eq!(&text[key.unwrap().start..key.unwrap().end], "b");
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let doc = parse("a: 1\nx:\n  b: 1\n  b: 2\n").unwrap();
+        assert_eq!(doc.duplicate_keys.len(), 1);
+        assert_eq!(doc.duplicate_keys[0].key, "b");
+        assert_eq!(doc.duplicate_keys[0].map_pointer, "/x");
+    }
+
+    #[test]
+    fn plain_scalars_resolve_by_core_schema() {
+        let doc = root("a: 25\nb: \"25\"\nc: 2.5\nd: ~\ne: true\nf: 25%\ng: 1e3\n");
+        assert!(matches!(doc.get("a").unwrap().value, Value::Int(25)));
+        assert!(matches!(doc.get("b").unwrap().value, Value::Str(_)));
+        assert!(matches!(doc.get("c").unwrap().value, Value::Float(_)));
+        assert!(matches!(doc.get("d").unwrap().value, Value::Null));
+        assert!(matches!(doc.get("e").unwrap().value, Value::Bool(true)));
+        assert!(matches!(doc.get("f").unwrap().value, Value::Str(_)));
+        assert!(matches!(doc.get("g").unwrap().value, Value::Float(_)));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("nested"), "{}", err.message);
+    }
+
+    #[test]
+    fn several_documents_are_refused() {
+        assert!(parse("a: 1\n---\nb: 2\n").is_err());
+    }
+}
