@@ -232,8 +232,15 @@ fn list_rules(args: RulesArgs) -> ExitCode {
             serde_json::to_string_pretty(&list).expect("serializable") + "\n"
         }
         RulesFormat::Table => {
-            let width = registry.iter().map(|r| r.meta().name.len()).max().unwrap_or(4);
-            let mut out = format!("{:width$}  {:10}  {:8}  SUMMARY\n", "RULE", "GROUP", "DEFAULT");
+            let width = registry
+                .iter()
+                .map(|r| r.meta().name.len())
+                .max()
+                .unwrap_or(4);
+            let mut out = format!(
+                "{:width$}  {:10}  {:8}  SUMMARY\n",
+                "RULE", "GROUP", "DEFAULT"
+            );
             for r in registry {
                 let m = r.meta();
                 out.push_str(&format!(

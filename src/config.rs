@@ -78,11 +78,7 @@ impl Config {
     }
 
     /// Loads `--config FILE`, or discovers one from `start` upwards.
-    pub fn load(
-        explicit: Option<&Path>,
-        start: &Path,
-        cwd: &Path,
-    ) -> Result<Config, ConfigError> {
+    pub fn load(explicit: Option<&Path>, start: &Path, cwd: &Path) -> Result<Config, ConfigError> {
         let path = match explicit {
             Some(p) => {
                 if !p.is_file() {
@@ -282,17 +278,16 @@ fn parse_rules(
     node: &Node,
 ) -> Result<HashMap<&'static str, RuleSettings>, ConfigError> {
     let mut out = HashMap::new();
-    let entries = match &node.value {
-        Value::Map(entries) => entries,
-        Value::Null => return Ok(out),
-        _ => {
-            return Err(ConfigError::at(
+    let entries =
+        match &node.value {
+            Value::Map(entries) => entries,
+            Value::Null => return Ok(out),
+            _ => return Err(ConfigError::at(
                 source,
                 node.span,
                 "`rules` must map rule names to a level (off, note, warning, error) or to settings",
-            ))
-        }
-    };
+            )),
+        };
     for entry in entries {
         let Some(rule) = rules::find(&entry.key) else {
             return Err(ConfigError::at(
@@ -301,15 +296,16 @@ fn parse_rules(
                 format!("unknown rule `{}`", entry.key),
             )
             .help(Some(
-                suggest::did_you_mean(&entry.key, rules::names()).unwrap_or_else(|| {
-                    "run `blueprint-lint rules` to list every rule".to_string()
-                }),
+                suggest::did_you_mean(&entry.key, rules::names())
+                    .unwrap_or_else(|| "run `blueprint-lint rules` to list every rule".to_string()),
             )));
         };
         let meta = rule.meta();
         let mut settings = RuleSettings::default();
         match &entry.value.value {
-            Value::Str(level) => settings.configured = Some(parse_level(source, &entry.value, level)?),
+            Value::Str(level) => {
+                settings.configured = Some(parse_level(source, &entry.value, level)?)
+            }
             Value::Map(options) => {
                 for opt in options {
                     if opt.key == "severity" || opt.key == "level" {

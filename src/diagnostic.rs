@@ -124,7 +124,11 @@ impl Finding {
         }
     }
 
-    pub fn at_span(rule: &'static str, span: crate::yaml::Span, message: impl Into<String>) -> Self {
+    pub fn at_span(
+        rule: &'static str,
+        span: crate::yaml::Span,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             rule,
             severity: None,

@@ -114,10 +114,11 @@ fn process_file(
         None => Some(yaml::parse(&source.text)),
         Some(_) => None,
     };
-    let json = parsed
-        .as_ref()
-        .and_then(|p| p.as_ref().ok())
-        .map(|doc| doc.root.as_ref().map_or(serde_json::Value::Null, yaml::Node::to_json));
+    let json = parsed.as_ref().and_then(|p| p.as_ref().ok()).map(|doc| {
+        doc.root
+            .as_ref()
+            .map_or(serde_json::Value::Null, yaml::Node::to_json)
+    });
     let blueprint = json.as_ref().and_then(Blueprint::from_json);
     let mut findings = Vec::new();
     if is_target {
@@ -187,11 +188,19 @@ fn locate(file: &FileState, at: &LabelAt) -> (Span, String) {
                     (node, key)
                 }
             };
-            let span = match (loc.target, key_span) {
-                (Target::Key, Some(key)) => key,
+            let span = match (loc.target, key_span, &node.value) {
+                (Target::Key, Some(key), _) => key,
+                // A finding about a mapping with no key of its own (the document root):
+                // point at its first key rather than at the whole document.
+                (Target::Key, None, yaml::Value::Map(entries)) if !entries.is_empty() => {
+                    entries[0].key_span
+                }
                 _ => node.span,
             };
-            (first_line(&file.source, span, key_span), loc.pointer.clone())
+            (
+                first_line(&file.source, span, key_span),
+                loc.pointer.clone(),
+            )
         }
     }
 }
@@ -211,7 +220,12 @@ fn first_line(source: &SourceFile, span: Span, key_span: Option<Span>) -> Span {
     Span::new(span.start, end.max(span.start))
 }
 
-fn resolve(config: &Config, files: &[FileState], index: usize, finding: Finding) -> Option<Diagnostic> {
+fn resolve(
+    config: &Config,
+    files: &[FileState],
+    index: usize,
+    finding: Finding,
+) -> Option<Diagnostic> {
     let rule = rules::find(finding.rule)?;
     let settings = config.settings(finding.rule);
     let severity = rules::effective_severity(rule.meta(), &settings, finding.severity)?;

@@ -27,10 +27,7 @@ fn resolve<'a>(root: &'a Json, mut node: &'a Json) -> &'a Json {
     for _ in 0..16 {
         match node.get("$ref").and_then(Json::as_str) {
             Some(r) if node.get("properties").is_none() && node.get("items").is_none() => {
-                let Some(target) = r
-                    .strip_prefix("#")
-                    .and_then(|p| root.pointer(p))
-                else {
+                let Some(target) = r.strip_prefix("#").and_then(|p| root.pointer(p)) else {
                     return node;
                 };
                 node = target;

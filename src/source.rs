@@ -121,9 +121,14 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// `path` relative to `base` when it is inside it, with `/` separators.
+/// `path` relative to `base` (with `..` where needed), with `/` separators.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
+    let relative = if path.is_absolute() && base.is_absolute() {
+        pathdiff::diff_paths(path, base)
+    } else {
+        None
+    };
+    let rel = relative.as_deref().unwrap_or(path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
     let text = rel.to_string_lossy().replace('\\', "/");
     if text.is_empty() {

@@ -370,7 +370,12 @@ impl Builder<'_> {
 fn subtree_size(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => 1 + items.iter().map(subtree_size).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|e| subtree_size(&e.value)).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|e| subtree_size(&e.value))
+                .sum::<usize>()
+        }
         _ => 1,
     }
 }

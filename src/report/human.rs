@@ -27,8 +27,8 @@ impl SourceCode for IndexedSource<'_> {
             return Err(MietteError::OutOfBounds);
         }
         let first = file.line_of(start).saturating_sub(before);
-        let last = (file.line_of(end.saturating_sub(1).max(start)) + after)
-            .min(file.line_count() - 1);
+        let last =
+            (file.line_of(end.saturating_sub(1).max(start)) + after).min(file.line_count() - 1);
         let data_start = file.line_range(first).0;
         let data_end = file.line_range(last).1;
         Ok(Box::new(MietteSpanContents::new_named(

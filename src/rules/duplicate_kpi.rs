@@ -26,13 +26,18 @@ impl Rule for DuplicateKpi {
         for (field, normalize) in [
             ("id", (|s: &str| s.to_string()) as fn(&str) -> String),
             ("name", |s: &str| {
-                s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
             }),
         ] {
             let mut first_seen: HashMap<String, usize> = HashMap::new();
             for (index, kpi) in kpis.iter().enumerate() {
                 let value = if field == "id" { &kpi.id } else { &kpi.name };
-                let Some(value) = value.as_deref() else { continue };
+                let Some(value) = value.as_deref() else {
+                    continue;
+                };
                 match first_seen.get(&normalize(value)) {
                     None => {
                         first_seen.insert(normalize(value), index);

@@ -47,5 +47,7 @@ impl Rule for FileTooLarge {
 
 /// The size limit in force for this run.
 pub fn max_bytes(settings: &RuleSettings) -> u64 {
-    settings.number("max_bytes", DEFAULT_MAX_BYTES as f64).max(0.0) as u64
+    settings
+        .number("max_bytes", DEFAULT_MAX_BYTES as f64)
+        .max(0.0) as u64
 }

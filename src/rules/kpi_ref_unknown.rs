@@ -20,11 +20,20 @@ impl Rule for KpiRefUnknown {
     }
 
     fn check_file(&self, ctx: &FileContext, _: &RuleSettings, out: &mut Vec<Finding>) {
-        let Some(blueprint) = ctx.blueprint else { return };
-        let Some(top) = blueprint.scorecard.as_ref().and_then(|s| s.top_kpis.as_ref()) else {
+        let Some(blueprint) = ctx.blueprint else {
             return;
         };
-        let kpis = blueprint.kpis.as_deref().unwrap_or_default();
+        let Some(top) = blueprint
+            .scorecard
+            .as_ref()
+            .and_then(|s| s.top_kpis.as_ref())
+        else {
+            return;
+        };
+        // Without a `kpis` list the schema rule already reports the missing section.
+        let Some(kpis) = blueprint.kpis.as_deref() else {
+            return;
+        };
         let ids: Vec<&str> = kpis.iter().filter_map(|k| k.id.as_deref()).collect();
         for (index, wanted) in top.iter().enumerate() {
             if ids.contains(&wanted.as_str()) {

@@ -28,10 +28,14 @@ impl Rule for RoleRefUnknown {
         let mut sorted_ids: Vec<&str> = ids.iter().copied().collect();
         sorted_ids.sort_unstable();
         for file in files {
-            let Some(blueprint) = file.blueprint else { continue };
+            let Some(blueprint) = file.blueprint else {
+                continue;
+            };
             for (list, refs) in blueprint.career_lists() {
                 for (index, role_ref) in refs.iter().enumerate() {
-                    let Some(role) = role_ref.role.as_deref() else { continue };
+                    let Some(role) = role_ref.role.as_deref() else {
+                        continue;
+                    };
                     if ids.contains(role) {
                         continue;
                     }

@@ -41,9 +41,31 @@ impl Rule for Schema {
             );
             return;
         }
+        let mut misspelled: Vec<(String, String)> = Vec::new();
+        let mut found = Vec::new();
         for error in ctx.validator.iter_errors(json) {
             let pointer = error.instance_path().as_str().to_string();
+            if let Kind::AdditionalProperties { unexpected } = error.kind() {
+                let allowed = allowed_keys(&pointer);
+                for key in unexpected {
+                    if let Some(meant) = suggest::closest(key, allowed.iter().copied()) {
+                        misspelled.push((pointer.clone(), meant.to_string()));
+                    }
+                }
+            }
+            let missing = match error.kind() {
+                Kind::Required { property } => property.as_str().map(str::to_string),
+                _ => None,
+            };
             if let Some(f) = finding(&pointer, error.kind(), error.instance(), &error.to_string()) {
+                found.push((pointer, missing, f));
+            }
+        }
+        // `kpi:` instead of `kpis:` is one mistake: report the misspelt key, not also the
+        // "missing `kpis`" that follows from it.
+        for (pointer, missing, f) in found {
+            let explained = missing.is_some_and(|m| misspelled.contains(&(pointer, m)));
+            if !explained {
                 out.push(f);
             }
         }
@@ -60,7 +82,9 @@ fn field_name(pointer: &str) -> String {
                 format!("this `{parent}` entry")
             }
         }
-        Some((_, last)) if !last.is_empty() => format!("`{}`", last.replace("~1", "/").replace("~0", "~")),
+        Some((_, last)) if !last.is_empty() => {
+            format!("`{}`", last.replace("~1", "/").replace("~0", "~"))
+        }
         _ => "the blueprint".into(),
     }
 }
@@ -96,7 +120,11 @@ fn type_name(kind: &TypeKind) -> String {
     };
     match kind {
         TypeKind::Single(t) => names(t),
-        TypeKind::Multiple(set) => set.iter().map(|t| names(&t)).collect::<Vec<_>>().join(" or "),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| names(&t))
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
 
@@ -259,7 +287,10 @@ fn date_finding(name: &str, at: Location, value: &str) -> Finding {
     Finding::new(
         META.name,
         at,
-        format!("{name} must be a date written YYYY-MM-DD; found \"{}\"", truncate(value, 40)),
+        format!(
+            "{name} must be a date written YYYY-MM-DD; found \"{}\"",
+            truncate(value, 40)
+        ),
     )
     .help("Write the date like `2026-01-31` and quote it if your editor changes it.")
 }

@@ -12,7 +12,8 @@ static META: RuleMeta = RuleMeta {
     name: "scorecard-weight-sum",
     group: "weights",
     default_level: Level::On(Severity::Error),
-    summary: "Hiring scorecard weights, when used, must be numbers on every dimension adding up to 100.",
+    summary:
+        "Hiring scorecard weights, when used, must be numbers on every dimension adding up to 100.",
     options: WEIGHT_SUM_OPTIONS,
 };
 
@@ -37,7 +38,10 @@ impl Rule for ScorecardWeightSum {
                 .enumerate()
                 .map(|(index, r)| Row {
                     index,
-                    name: r.dimension.clone().unwrap_or_else(|| format!("#{}", index + 1)),
+                    name: r
+                        .dimension
+                        .clone()
+                        .unwrap_or_else(|| format!("#{}", index + 1)),
                     weight: r.weight.as_ref(),
                 })
                 .collect(),

@@ -140,12 +140,13 @@ impl WeightedList<'_> {
                     rule,
                     Location::value(format!("{}/{}", self.pointer, row.index)),
                     format!(
-                        "{} `{}` has no weight, but {} other {}{} have one",
+                        "{} `{}` has no weight, but {} other {}{} {} one",
                         self.noun,
                         row.name,
                         weighted,
                         self.noun,
-                        if weighted == 1 { "" } else { "s" }
+                        if weighted == 1 { "" } else { "s" },
+                        if weighted == 1 { "has" } else { "have" }
                     ),
                 )
                 .help("Give every row a `weight:`, or remove the weights from all rows."),
