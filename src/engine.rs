@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Finding, LabelAt, Position, ResolvedLabel, Target};
 use crate::model::Blueprint;
-use crate::rules::{self, FileContext, RepoFile};
+use crate::rules::{self, FileContext, RepoContext, RepoFile, RunEnv};
 use crate::source::{self, LoadProblem, SourceFile};
 use crate::yaml::{self, Document, ParseError, Span};
 use rayon::prelude::*;
@@ -30,7 +30,8 @@ pub struct Outcome {
 }
 
 /// Checks `targets`; `context` are further blueprints that cross-file rules see.
-pub fn check(config: &Config, targets: &[PathBuf], context: &[PathBuf], cwd: &Path) -> Outcome {
+pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path) -> Outcome {
+    let config = env.config;
     let target_set: HashSet<PathBuf> = targets.iter().map(|p| normalize(p)).collect();
     let mut all: Vec<(PathBuf, bool)> = targets.iter().map(|p| (p.clone(), true)).collect();
     let mut seen = target_set.clone();
@@ -42,7 +43,7 @@ pub fn check(config: &Config, targets: &[PathBuf], context: &[PathBuf], cwd: &Pa
     let max_bytes = max_bytes(config);
     let mut processed: Vec<(FileState, Vec<Finding>)> = all
         .par_iter()
-        .map(|(path, is_target)| process_file(config, path, *is_target, cwd, max_bytes))
+        .map(|(path, is_target)| process_file(env, path, *is_target, cwd, max_bytes))
         .collect();
     processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
 
@@ -52,7 +53,7 @@ pub fn check(config: &Config, targets: &[PathBuf], context: &[PathBuf], cwd: &Pa
         files.push(state);
         per_file.push(findings);
     }
-    run_repo_rules(config, &files, &mut per_file);
+    run_repo_rules(env, &files, &mut per_file);
 
     let mut diagnostics = Vec::new();
     for (index, findings) in per_file.into_iter().enumerate() {
@@ -95,7 +96,7 @@ fn max_bytes(config: &Config) -> u64 {
 }
 
 fn process_file(
-    config: &Config,
+    env: &RunEnv,
     path: &Path,
     is_target: bool,
     cwd: &Path,
@@ -123,6 +124,7 @@ fn process_file(
     let mut findings = Vec::new();
     if is_target {
         let ctx = FileContext {
+            env,
             source: &source,
             load_problem: load_problem.as_ref(),
             parsed: parsed.as_ref(),
@@ -131,7 +133,7 @@ fn process_file(
             validator: crate::schema::validator(),
         };
         for rule in rules::registry() {
-            let settings = config.settings(rule.meta().name);
+            let settings = env.config.settings(rule.meta().name);
             if settings.configured == Some(crate::diagnostic::Level::Off) {
                 continue;
             }
@@ -150,7 +152,8 @@ fn process_file(
     )
 }
 
-fn run_repo_rules(config: &Config, files: &[FileState], per_file: &mut [Vec<Finding>]) {
+fn run_repo_rules(env: &RunEnv, files: &[FileState], per_file: &mut [Vec<Finding>]) {
+    let config = env.config;
     let repo_files: Vec<RepoFile> = files
         .iter()
         .enumerate()
@@ -160,13 +163,17 @@ fn run_repo_rules(config: &Config, files: &[FileState], per_file: &mut [Vec<Find
             blueprint: f.blueprint.as_ref(),
         })
         .collect();
+    let ctx = RepoContext {
+        env,
+        files: repo_files,
+    };
     for rule in rules::registry() {
         let settings = config.settings(rule.meta().name);
         if settings.configured == Some(crate::diagnostic::Level::Off) {
             continue;
         }
         let mut out = Vec::new();
-        rule.check_repo(&repo_files, &settings, &mut out);
+        rule.check_repo(&ctx, &settings, &mut out);
         for (file, finding) in out {
             per_file[file].push(finding);
         }

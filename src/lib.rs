@@ -5,9 +5,11 @@
 //! `report` (output formats). `cli` wires them to the command line.
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod docs;
 pub mod engine;
 pub mod model;
 pub mod report;

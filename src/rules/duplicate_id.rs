@@ -1,6 +1,6 @@
 //! `duplicate-id`: two blueprints in the repository with the same `id`.
 
-use super::{RepoFile, Rule, RuleMeta, RuleSettings};
+use super::{RepoContext, RepoFile, Rule, RuleMeta, RuleSettings};
 use crate::diagnostic::{Finding, Level, Location, Severity};
 use std::collections::HashMap;
 
@@ -19,7 +19,8 @@ impl Rule for DuplicateId {
         &META
     }
 
-    fn check_repo(&self, files: &[RepoFile], _: &RuleSettings, out: &mut Vec<(usize, Finding)>) {
+    fn check_repo(&self, ctx: &RepoContext, _: &RuleSettings, out: &mut Vec<(usize, Finding)>) {
+        let files = &ctx.files;
         // Files arrive sorted by path: the first holder of an id keeps it.
         let mut first: HashMap<&str, &RepoFile> = HashMap::new();
         for file in files {

@@ -95,8 +95,15 @@ impl RuleSettings {
     }
 }
 
+/// What a run knows besides the files: the configuration, and (added by later stages) data
+/// such as the career ladder or the git history. Rules read it; nothing in it is per-file.
+pub struct RunEnv<'a> {
+    pub config: &'a crate::config::Config,
+}
+
 /// Everything a per-file check may look at.
 pub struct FileContext<'a> {
+    pub env: &'a RunEnv<'a>,
     pub source: &'a SourceFile,
     pub load_problem: Option<&'a LoadProblem>,
     pub parsed: Option<&'a Result<Document, ParseError>>,
@@ -109,6 +116,13 @@ impl FileContext<'_> {
     pub fn document(&self) -> Option<&Document> {
         self.parsed.and_then(|p| p.as_ref().ok())
     }
+}
+
+/// Everything a repository-wide check may look at.
+pub struct RepoContext<'a> {
+    pub env: &'a RunEnv<'a>,
+    /// Every loaded blueprint, sorted by path (targets and context files alike).
+    pub files: Vec<RepoFile<'a>>,
 }
 
 /// One file as seen by repository-wide rules.
@@ -124,7 +138,7 @@ pub trait Rule: Sync + Send {
     /// Findings with the index of the file they belong to.
     fn check_repo(
         &self,
-        _files: &[RepoFile],
+        _ctx: &RepoContext,
         _settings: &RuleSettings,
         _out: &mut Vec<(usize, Finding)>,
     ) {

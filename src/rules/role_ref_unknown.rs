@@ -1,6 +1,6 @@
 //! `role-ref-unknown`: a career link `{role: <id>}` must name a blueprint in the repository.
 
-use super::{RepoFile, Rule, RuleMeta, RuleSettings};
+use super::{RepoContext, Rule, RuleMeta, RuleSettings};
 use crate::diagnostic::{Finding, Level, Location, Severity};
 use crate::suggest;
 use std::collections::HashSet;
@@ -20,7 +20,8 @@ impl Rule for RoleRefUnknown {
         &META
     }
 
-    fn check_repo(&self, files: &[RepoFile], _: &RuleSettings, out: &mut Vec<(usize, Finding)>) {
+    fn check_repo(&self, ctx: &RepoContext, _: &RuleSettings, out: &mut Vec<(usize, Finding)>) {
+        let files = &ctx.files;
         let ids: HashSet<&str> = files
             .iter()
             .filter_map(|f| f.blueprint.and_then(|b| b.id.as_deref()))
