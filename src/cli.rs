@@ -13,6 +13,8 @@ Examples:
   blueprint-lint check roles/ --format concise
   blueprint-lint check roles/data-engineer.blueprint.yaml --format json
   blueprint-lint rules                      list every rule with its default severity
+  blueprint-lint explain kpi-weight-sum     what a rule checks and how to fix a finding
+  blueprint-lint init --example             start a repository: config and a sample blueprint
 
 Exit codes: 0 no errors, 1 errors found, 2 usage, config or internal error.";
 
@@ -38,6 +40,10 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// List every rule: name, group, default severity and summary.
     Rules(commands::rules::RulesArgs),
+    /// Show a rule's documentation: what it checks, why, examples, how to fix and suppress.
+    Explain(commands::explain::ExplainArgs),
+    /// Write a commented `.blueprint-lint.yaml` (and with --example a starter blueprint).
+    Init(commands::init::InitArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,5 +89,7 @@ fn run() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Explain(args) => commands::explain::run(args),
+        Command::Init(args) => commands::init::run(args),
     }
 }

@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Finding, LabelAt, Position, ResolvedLabel, T
 use crate::model::Blueprint;
 use crate::rules::{self, FileContext, RepoContext, RepoFile, RunEnv};
 use crate::source::{self, LoadProblem, SourceFile};
+use crate::suppress;
 use crate::yaml::{self, Document, ParseError, Span};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -26,6 +27,8 @@ pub struct FileState {
 pub struct Outcome {
     pub files: Vec<FileState>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by suppression comments (counted, listed with `--show-suppressed`).
+    pub suppressed: Vec<Diagnostic>,
     pub files_checked: usize,
 }
 
@@ -56,28 +59,46 @@ pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path)
     run_repo_rules(env, &files, &mut per_file);
 
     let mut diagnostics = Vec::new();
+    let mut suppressed = Vec::new();
+    let rule_enabled = |name: &str| {
+        rules::find(name).is_some_and(|r| {
+            rules::effective_severity(r.meta(), &config.settings(name), None).is_some()
+        })
+    };
     for (index, findings) in per_file.into_iter().enumerate() {
         if !files[index].is_target {
             continue;
         }
-        for finding in findings {
-            if let Some(d) = resolve(config, &files, index, finding) {
-                diagnostics.push(d);
-            }
-        }
+        let resolved: Vec<Diagnostic> = findings
+            .into_iter()
+            .filter_map(|f| resolve(config, &files, index, f))
+            .collect();
+        let root = files[index].document.as_ref().and_then(|d| d.root.as_ref());
+        let directives = suppress::directives(&files[index].source, root);
+        let (kept, silenced, problems) = suppress::apply(&directives, resolved, &rule_enabled);
+        diagnostics.extend(kept);
+        suppressed.extend(silenced);
+        diagnostics.extend(
+            problems
+                .into_iter()
+                .filter_map(|f| resolve(config, &files, index, f)),
+        );
     }
-    diagnostics.sort_by(|a, b| {
+    let order = |a: &Diagnostic, b: &Diagnostic| {
         (&files[a.file].source.display, a.start, a.rule, &a.message).cmp(&(
             &files[b.file].source.display,
             b.start,
             b.rule,
             &b.message,
         ))
-    });
+    };
+    diagnostics.sort_by(order);
+    suppressed.sort_by(order);
     let files_checked = files.iter().filter(|f| f.is_target).count();
     Outcome {
         files,
         diagnostics,
+        suppressed,
         files_checked,
     }
 }

@@ -4,6 +4,7 @@
 //! `schema` + `rules` (findings by JSON pointer) -> `engine` (resolve to lines, sort) ->
 //! `report` (output formats). `cli` wires them to the command line.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -11,10 +12,12 @@ pub mod diagnostic;
 pub mod discover;
 pub mod docs;
 pub mod engine;
+pub mod fsutil;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 pub mod yaml;

@@ -3,7 +3,7 @@
 use crate::cli::ColorChoice;
 use crate::config::Config;
 use crate::report::{self, Format, Report, Style};
-use crate::{discover, engine, rules};
+use crate::{baseline, discover, engine, rules};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,16 @@ pub struct CheckArgs {
     /// Print only the findings: no summary line, no notes on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Hide findings recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE (sorted JSON) and exit 0; later runs with
+    /// `--baseline FILE` report only new findings.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Also list the findings silenced by suppression comments.
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 /// Where config discovery and the project scan start: the first path's folder.
@@ -81,11 +91,48 @@ pub fn run(args: CheckArgs) -> ExitCode {
         discover::walk(&root, &config, &mut context);
     }
     let env = rules::RunEnv { config: &config };
-    let outcome = engine::check(&env, &discovery.targets, &context, &cwd);
+    let mut outcome = engine::check(&env, &discovery.targets, &context, &cwd);
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &outcome.files, &outcome.diagnostics) {
+            Ok(n) => {
+                eprintln!("Wrote {n} finding(s) to {}; check with `--baseline {}` to see only new ones.", path.display(), path.display());
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let mut baselined = 0;
+    if let Some(path) = &args.baseline {
+        let recorded = match baseline::load(path) {
+            Ok(b) => b,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        let all = std::mem::take(&mut outcome.diagnostics);
+        let applied = baseline::apply(&recorded, path, &outcome.files, all);
+        outcome.diagnostics = applied.kept;
+        baselined = applied.hidden;
+        if applied.fixed > 0 && !args.quiet {
+            eprintln!(
+                "note: {} baseline entr{} fixed; run with --write-baseline {} to prune",
+                applied.fixed,
+                if applied.fixed == 1 { "y is" } else { "ies are" },
+                path.display()
+            );
+        }
+    }
     let report = Report {
         files: &outcome.files,
         diagnostics: &outcome.diagnostics,
         files_checked: outcome.files_checked,
+        suppressed: &outcome.suppressed,
+        show_suppressed: args.show_suppressed,
+        baselined,
     };
     let style = Style {
         color,

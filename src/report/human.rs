@@ -48,6 +48,7 @@ struct View<'a> {
     code: Option<&'a str>,
     severity: miette::Severity,
     help: Option<&'a str>,
+    url: Option<String>,
     source: IndexedSource<'a>,
     labels: Vec<LabeledSpan>,
     related: Vec<View<'a>>,
@@ -74,6 +75,9 @@ impl Diagnostic for View<'_> {
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -119,6 +123,7 @@ fn view<'a>(report: &'a Report, d: &'a Finding) -> View<'a> {
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
+                url: None,
                 source: IndexedSource(&other.source),
                 labels: vec![LabeledSpan::new_primary_with_span(
                     Some(label.text.clone()),
@@ -133,6 +138,7 @@ fn view<'a>(report: &'a Report, d: &'a Finding) -> View<'a> {
         code: Some(d.rule),
         severity: miette_severity(d.severity),
         help: d.help.as_deref(),
+        url: Some(report.url(d)),
         source: IndexedSource(&file.source),
         labels,
         related,
@@ -158,6 +164,10 @@ pub fn render(report: &Report, style: &Style) -> String {
         let _ = handler.render_report(&mut out, &view(report, d));
         out.push('\n');
     }
+    if report.show_suppressed && !report.suppressed.is_empty() {
+        out.push_str("Suppressed findings:\n");
+        out.push_str(&super::concise::lines(report, report.suppressed));
+    }
     if !style.quiet {
         out.push_str(&summary_line(report));
         out.push('\n');
@@ -175,6 +185,7 @@ pub fn render_config_error(err: &crate::config::ConfigError, color: bool) -> Str
                 code: Some("config"),
                 severity: miette::Severity::Error,
                 help: err.help.as_deref(),
+                url: None,
                 source: IndexedSource(source),
                 labels: vec![LabeledSpan::new_primary_with_span(None, span(at))],
                 related: Vec::new(),

@@ -1,6 +1,6 @@
 //! Stage 4: output formats. Every format renders the same resolved diagnostics.
 
-mod concise;
+pub mod concise;
 pub mod human;
 mod json;
 
@@ -23,6 +23,12 @@ pub struct Report<'a> {
     pub files: &'a [FileState],
     pub diagnostics: &'a [Diagnostic],
     pub files_checked: usize,
+    /// Findings silenced by suppression comments.
+    pub suppressed: &'a [Diagnostic],
+    /// List the suppressed findings too (`--show-suppressed`).
+    pub show_suppressed: bool,
+    /// Findings hidden by `--baseline`.
+    pub baselined: usize,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,6 +53,11 @@ impl Report<'_> {
 
     pub fn path(&self, d: &Diagnostic) -> &str {
         &self.files[d.file].source.display
+    }
+
+    /// Documentation page of a finding's rule.
+    pub fn url(&self, d: &Diagnostic) -> String {
+        crate::docs::url(d.rule)
     }
 }
 
@@ -75,14 +86,26 @@ pub fn summary_line(report: &Report) -> String {
         files.dedup();
         files.len()
     };
+    let mut hidden = Vec::new();
+    if !report.suppressed.is_empty() {
+        hidden.push(format!("suppressed: {}", report.suppressed.len()));
+    }
+    if report.baselined > 0 {
+        hidden.push(format!("in baseline: {}", report.baselined));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hidden.join(", "))
+    };
     if report.diagnostics.is_empty() {
         format!(
-            "No problems found in {}.",
+            "No problems found in {}.{hidden}",
             plural(report.files_checked, "blueprint")
         )
     } else {
         format!(
-            "Found {}, {} and {} in {} ({} checked).",
+            "Found {}, {} and {} in {} ({} checked).{hidden}",
             plural(t.errors, "error"),
             plural(t.warnings, "warning"),
             plural(t.notes, "note"),

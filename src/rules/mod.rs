@@ -22,9 +22,13 @@ mod role_ref_unknown;
 mod schema;
 mod scorecard_weight_sum;
 mod weights;
+mod suppression_missing_reason;
+mod unused_suppression;
 mod yaml_syntax;
 
 pub use file_too_large::{max_bytes as file_too_large_limit, DEFAULT_MAX_BYTES};
+pub use suppression_missing_reason::NAME as SUPPRESSION_MISSING_REASON;
+pub use unused_suppression::NAME as UNUSED_SUPPRESSION;
 
 /// The kind of value an option takes; used to validate config files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +164,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &duplicate_id::DuplicateId,
         &role_ref_unknown::RoleRefUnknown,
         &placeholder_text::PlaceholderText,
+        &unused_suppression::UnusedSuppression,
+        &suppression_missing_reason::SuppressionMissingReason,
     ]
 }
 
