@@ -16,6 +16,8 @@ use crate::yaml::{Node, Span, Value};
 
 const NEXT_LINE: &str = "blueprint-lint-disable-next-line";
 const FILE: &str = "blueprint-lint-disable";
+/// Findings about unreadable files: a comment in such a file cannot be trusted to be one.
+const UNSUPPRESSIBLE: &[&str] = &["yaml-syntax"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -175,6 +177,10 @@ pub fn apply(
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
     for d in diagnostics {
+        if UNSUPPRESSIBLE.contains(&d.rule) {
+            kept.push(d);
+            continue;
+        }
         let hit = directives.iter().enumerate().find_map(|(i, dir)| {
             if dir.misplaced || d.span.start < dir.covers.start || d.span.start > dir.covers.end {
                 return None;
@@ -220,7 +226,16 @@ fn problems(dir: &Directive, used: &[usize], rule_enabled: &dyn Fn(&str) -> bool
         return out;
     }
     for (index, (name, span)) in dir.rules.iter().enumerate() {
-        if rules::find(name).is_none() {
+        if UNSUPPRESSIBLE.contains(&name.as_str()) {
+            out.push(
+                Finding::at_span(
+                    rules::UNUSED_SUPPRESSION,
+                    *span,
+                    format!("`{name}` cannot be suppressed by a comment: a file that cannot be read has no trustworthy comments"),
+                )
+                .help("Fix the file, or list it under `exclude:` in `.blueprint-lint.yaml`."),
+            );
+        } else if rules::find(name).is_none() {
             let help = suggest::did_you_mean(name, rules::names())
                 .unwrap_or_else(|| "run `blueprint-lint rules` to list the rule names".into());
             out.push(
@@ -253,7 +268,9 @@ fn problems(dir: &Directive, used: &[usize], rule_enabled: &dyn Fn(&str) -> bool
                 dir.span,
                 "this suppression gives no reason",
             )
-            .help("Add ` -- <why>` after the rule names, e.g. `-- figures confirmed with finance`."),
+            .help(
+                "Add ` -- <why>` after the rule names, e.g. `-- figures confirmed with finance`.",
+            ),
         );
     }
     out
@@ -283,7 +300,9 @@ mod tests {
         assert!(!dirs[1].has_reason);
         // The next-line directive covers the whole `kpis` entry but not `next`.
         let covered = &text[dirs[1].covers.start..dirs[1].covers.end];
-        assert!(covered.starts_with("kpis:") && covered.contains("- b") && !covered.contains("next"));
+        assert!(
+            covered.starts_with("kpis:") && covered.contains("- b") && !covered.contains("next")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// Deeper nesting than this is rejected; real blueprints nest fewer than 10 levels.
 pub const MAX_DEPTH: usize = 256;
 /// Upper bound on nodes produced, aliases expanded; a 1 MiB blueprint has far fewer.
-pub const MAX_NODES: usize = 2_000_000;
+pub const MAX_NODES: usize = 1_000_000;
 
 /// A half-open byte range into the source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -123,6 +123,8 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         pending_key: Option<(String, Span)>,
+        /// Key -> span of its first occurrence, for linear-time duplicate detection.
+        seen: HashMap<String, Span>,
     },
 }
 
@@ -196,6 +198,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                     anchor,
                     entries: Vec::new(),
                     pending_key: None,
+                    seen: HashMap::new(),
                 })?;
             }
             Event::SequenceEnd | Event::MappingEnd => builder.close(span)?,
@@ -224,6 +227,12 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
 fn clean_scan_message(info: &str) -> String {
     if info.contains("recursion limit") {
         return "values are nested too deeply to be a blueprint (the parser's nesting limit was reached)".into();
+    }
+    if info.contains("invalid indentation in quoted scalar") || info.contains("unclosed quote") {
+        return "invalid YAML: a quoted text is not closed (a `\"` or `'` is missing), or its next line is not indented".into();
+    }
+    if info.contains("did not find expected '-' indicator") {
+        return "invalid YAML: this list item is not lined up with the items above it (check the indentation)".into();
     }
     let hint = if info.contains("mapping values are not allowed") {
         " (a `: ` inside a plain value: put the value in double quotes)"
@@ -315,13 +324,14 @@ impl Builder<'_> {
             let size = subtree_size(&node);
             self.anchors.insert(anchor, (node.clone(), size));
         }
-        let pointer_prefix = self.pointer();
+        let mut duplicate = None;
         match self.stack.last_mut() {
             None => self.documents.push(Some(node)),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
                 pending_key,
+                seen,
                 ..
             }) => match pending_key.take() {
                 None => {
@@ -329,13 +339,11 @@ impl Builder<'_> {
                         message: "a key must be plain text, not a list or a mapping".into(),
                         span: node.span,
                     })?;
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        self.duplicates.push(DuplicateKey {
-                            key: key.clone(),
-                            first: first.key_span,
-                            second: node.span,
-                            map_pointer: pointer_prefix,
-                        });
+                    match seen.get(&key) {
+                        Some(first) => duplicate = Some((key.clone(), *first, node.span)),
+                        None => {
+                            seen.insert(key.clone(), node.span);
+                        }
                     }
                     *pending_key = Some((key, node.span));
                 }
@@ -346,11 +354,20 @@ impl Builder<'_> {
                 }),
             },
         }
+        // The pointer is only built for the rare duplicate (building it per node is costly).
+        if let Some((key, first, second)) = duplicate {
+            self.duplicates.push(DuplicateKey {
+                key,
+                first,
+                second,
+                map_pointer: self.pointer_of_open_map(),
+            });
+        }
         Ok(())
     }
 
-    /// JSON pointer of the collection currently being built (used for duplicate-key reports).
-    fn pointer(&self) -> String {
+    /// JSON pointer of the innermost open collection (used for duplicate-key reports).
+    fn pointer_of_open_map(&self) -> String {
         let mut out = String::new();
         for frame in &self.stack[..self.stack.len().saturating_sub(1)] {
             match frame {

@@ -29,14 +29,20 @@ impl SourceCode for IndexedSource<'_> {
         let first = file.line_of(start).saturating_sub(before);
         let last =
             (file.line_of(end.saturating_sub(1).max(start)) + after).min(file.line_count() - 1);
-        let data_start = file.line_range(first).0;
-        let data_end = file.line_range(last).1;
+        // Without context lines miette asks for the span itself to print `path:line:col` in
+        // the snippet header, so start at the span (with its real column) in that case.
+        let (data_start, column) = if before == 0 {
+            (start, file.position(start).column - 1)
+        } else {
+            (file.line_range(first).0, 0)
+        };
+        let data_end = file.line_range(last).1.max(end);
         Ok(Box::new(MietteSpanContents::new_named(
             file.display.clone(),
             &file.text.as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
             first,
-            0,
+            column,
             last - first + 1,
         )))
     }
@@ -77,7 +83,9 @@ impl Diagnostic for View<'_> {
         self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)

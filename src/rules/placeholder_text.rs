@@ -25,7 +25,9 @@ static META: RuleMeta = RuleMeta {
 fn builtin() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:TODO|TBD|TBC|FIXME)\b|lorem ipsum|\?\?\?|<[A-Za-z][^<>\n]{0,60}>")
+        // Upper-case markers only ("a todo list" is prose); `<...>` only when it stands alone
+        // (not `List<String>`) and holds at least three characters (not `<b>`).
+        Regex::new(r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?i:lorem ipsum)|\?\?\?|(?:^|[\s(\[\x22'])<[A-Za-z][^<>\n]{2,60}>")
             .expect("valid regex")
     })
 }
@@ -56,7 +58,7 @@ impl Rule for PlaceholderText {
                 .find(value)
                 .or_else(|| extra.as_ref().and_then(|re| re.find(value)));
             let Some(m) = found else { return };
-            let placeholder = m.as_str();
+            let placeholder = m.as_str().trim_start_matches([' ', '\t', '\n', '(', '[', '"', '\'']);
             let mut finding = Finding::new(
                 META.name,
                 Location::value(pointer),

@@ -51,16 +51,12 @@ impl WeightedList<'_> {
             .collect()
     }
 
-    fn has_text_weights(&self) -> bool {
-        self.rows
-            .iter()
-            .any(|r| matches!(r.weight, Some(Weight::Text(_))))
-    }
-
     /// Weights present and numeric, but not adding up to `total` within `tolerance`.
     pub fn sum_finding(&self, rule: &'static str, total: f64, tolerance: f64) -> Option<Finding> {
         let numbers = self.numbers();
-        if numbers.is_empty() || self.has_text_weights() {
+        // Text or missing weights are reported by their own findings; a sum over a partial
+        // list would only repeat that problem with a misleading number.
+        if numbers.is_empty() || numbers.len() != self.rows.len() {
             return None;
         }
         let sum: f64 = numbers.iter().map(|(_, n)| n).sum();
@@ -149,7 +145,10 @@ impl WeightedList<'_> {
                         if weighted == 1 { "has" } else { "have" }
                     ),
                 )
-                .help("Give every row a `weight:`, or remove the weights from all rows."),
+                .help(format!(
+                    "Give every {} a `weight:`, or remove the weights from all of them.",
+                    self.noun
+                )),
             );
         }
     }
