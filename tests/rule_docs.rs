@@ -62,9 +62,13 @@ fn code_blocks(section: &str) -> Vec<(String, String)> {
 }
 
 /// Writes the example's YAML blocks as files; returns the expected output (text block).
-fn materialize(section: &str, dir: &Path) -> (usize, String) {
+/// A ```sh block whose first line is `# git: setup` is run afterwards in the example's folder
+/// (with no global git config) to build a repository with fixed dates, for the history
+/// rules; its `# args: ...` line adds arguments to the check (e.g. `--now 2025-09-01`).
+fn materialize(section: &str, dir: &Path) -> (usize, String, Vec<String>) {
     let mut files = 0;
     let mut expected = String::new();
+    let mut setup = None;
     for (info, body) in code_blocks(section) {
         match info.as_str() {
             "yaml" => {
@@ -79,16 +83,20 @@ fn materialize(section: &str, dir: &Path) -> (usize, String) {
                 files += 1;
             }
             "text" => expected.push_str(&body),
+            "sh" if body.starts_with("# git: setup") => setup = Some(body),
             _ => {}
         }
     }
-    (files, expected)
+    let args = setup.map_or_else(Vec::new, |s| run_git_setup(dir, &s));
+    (files, expected, args)
 }
 
 fn run_example(section: &str) -> (usize, String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let (files, expected) = materialize(section, dir.path());
-    let out = run_in(dir.path(), &["check", ".", "--format", "concise", "-q"]);
+    let (files, expected, extra) = materialize(section, dir.path());
+    let mut args = vec!["check", ".", "--format", "concise", "-q"];
+    args.extend(extra.iter().map(String::as_str));
+    let out = run_in(dir.path(), &args);
     (files, expected, stdout(&out) + &stderr(&out))
 }
 
@@ -215,20 +223,30 @@ fn index_table() -> String {
 
 #[test]
 fn index_is_up_to_date() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/README.md");
-    let text = std::fs::read_to_string(&path).expect("rules/README.md exists");
+    check_table("rules/README.md");
+    check_table("README.md");
+}
+
+/// The rule table between the markers of `rel` must match the registry.
+fn check_table(rel: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let text = std::fs::read_to_string(&path).expect("file exists");
     let (start, end) = ("<!-- rules-table:start -->\n", "<!-- rules-table:end -->");
     let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
-        panic!("rules/README.md needs the markers {start:?} and {end:?}");
+        panic!("{rel} needs the markers {start:?} and {end:?}");
     };
     let current = &text[a + start.len()..b];
-    let wanted = index_table();
+    let mut wanted = index_table();
+    if rel == "README.md" {
+        // The top-level README links into rules/.
+        wanted = wanted.replace("](", "](rules/");
+    }
     if current != wanted {
         if std::env::var_os("UPDATE_DOCS").is_some() {
             let updated = format!("{}{}{}", &text[..a + start.len()], wanted, &text[b..]);
             std::fs::write(&path, updated).unwrap();
         } else {
-            panic!("rules/README.md is out of date; run `UPDATE_DOCS=1 cargo test --test rule_docs`\n--- current\n{current}--- wanted\n{wanted}");
+            panic!("{rel}'s rule table is out of date; run `UPDATE_DOCS=1 cargo test --test rule_docs`\n--- current\n{current}--- wanted\n{wanted}");
         }
     }
 }
