@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub const CONFIG_NAMES: &[&str] = &[".blueprint-lint.yaml", ".blueprint-lint.yml"];
 pub const DEFAULT_INCLUDE: &[&str] = &["**/*.blueprint.yaml", "**/*.blueprint.yml"];
-const TOP_LEVEL_KEYS: &[&str] = &["include", "exclude", "rules"];
+const TOP_LEVEL_KEYS: &[&str] = &["include", "exclude", "rules", "levels", "history"];
 
 #[derive(Debug)]
 pub struct Config {
@@ -23,25 +23,30 @@ pub struct Config {
     pub include: GlobSet,
     pub exclude: GlobSet,
     pub rules: HashMap<&'static str, RuleSettings>,
+    /// The career ladder in force: the config's `levels:`, else the built-in default.
+    pub levels: crate::levels::Ladder,
+    /// The `history:` settings (ignored revisions for the freshness walk).
+    pub history: crate::history::HistoryConfig,
 }
 
 /// A problem in the config file, with the exact place when there is one.
 #[derive(Debug)]
 pub struct ConfigError {
-    pub source: Option<SourceFile>,
+    /// Boxed: errors are rare and a `SourceFile` inline would make every `Result` large.
+    pub source: Option<Box<SourceFile>>,
     pub span: Option<Span>,
     pub message: String,
     pub help: Option<String>,
 }
 
 impl ConfigError {
-    fn at(source: &SourceFile, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn at(source: &SourceFile, span: Span, message: impl Into<String>) -> Self {
         ConfigError {
-            source: Some(SourceFile::new(
+            source: Some(Box::new(SourceFile::new(
                 source.path.clone(),
                 source.display.clone(),
                 source.text.to_string(),
-            )),
+            ))),
             span: Some(span),
             message: message.into(),
             help: None,
@@ -49,6 +54,10 @@ impl ConfigError {
     }
     fn help(mut self, help: Option<String>) -> Self {
         self.help = help;
+        self
+    }
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
         self
     }
     pub fn plain(message: impl Into<String>) -> Self {
@@ -70,6 +79,8 @@ impl Config {
                 .expect("default globs are valid"),
             exclude: GlobSet::empty(),
             rules: HashMap::new(),
+            levels: crate::levels::default_ladder(),
+            history: crate::history::HistoryConfig::default(),
         }
     }
 
@@ -134,6 +145,10 @@ impl Config {
                 "include" => config.include = parse_globs(&source, &entry.value)?,
                 "exclude" => config.exclude = parse_globs(&source, &entry.value)?,
                 "rules" => config.rules = parse_rules(&source, &entry.value)?,
+                "levels" => config.levels = crate::levels::parse(&source, &entry.value)?,
+                "history" => {
+                    config.history = crate::history::parse_config(&source, &entry.value)?
+                }
                 other => {
                     return Err(ConfigError::at(
                         &source,
@@ -336,6 +351,12 @@ fn parse_rules(
                         OptionKind::StringList => value
                             .as_array()
                             .is_some_and(|a| a.iter().all(|v| v.is_string())),
+                        OptionKind::Duration
+                        | OptionKind::DurationMap
+                        | OptionKind::SectionMap => {
+                            crate::history::check_option(source, meta.name, spec, &opt.value)?;
+                            true
+                        }
                     };
                     if !ok {
                         return Err(ConfigError::at(
