@@ -1,0 +1,169 @@
+//! Which files are checked: config discovery, include/exclude globs, .gitignore, explicit paths.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn blueprint(id: &str) -> String {
+    std::fs::read_to_string(fixtures_root().join("kpi-weight-sum/fail/sum.blueprint.yaml"))
+        .unwrap()
+        .replace("id: data-engineer", &format!("id: {id}"))
+        .replace("family: data", &format!("family: {id}"))
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn git_init(dir: &Path) {
+    let ok = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+fn checked_paths(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["check", "--format", "concise", "-q"];
+    all.extend_from_slice(args);
+    let out = run_in(dir, &all);
+    let mut paths: Vec<String> = stdout(&out)
+        .lines()
+        .filter_map(|l| l.split(':').next().map(str::to_string))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+#[test]
+fn config_is_found_above_the_checked_folder_and_excludes_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_init(d);
+    write(
+        d,
+        ".blueprint-lint.yaml",
+        "exclude:\n  - legacy/\n  - \"*.draft.blueprint.yaml\"\n",
+    );
+    write(d, "roles/a.blueprint.yaml", &blueprint("a"));
+    write(d, "roles/b.draft.blueprint.yaml", &blueprint("b"));
+    write(d, "legacy/c.blueprint.yaml", &blueprint("c"));
+    write(d, "roles/notes.yaml", "not: a blueprint\n");
+    assert_eq!(checked_paths(d, &["."]), ["roles/a.blueprint.yaml"]);
+    // Run from a subfolder: the config above is still found.
+    assert_eq!(
+        checked_paths(&d.join("roles"), &["."]),
+        ["a.blueprint.yaml"]
+    );
+    // Explicit files are filtered by `exclude` too (pre-commit passes file names).
+    assert_eq!(
+        checked_paths(
+            d,
+            &[
+                "roles/a.blueprint.yaml",
+                "legacy/c.blueprint.yaml",
+                "roles/b.draft.blueprint.yaml"
+            ]
+        ),
+        ["roles/a.blueprint.yaml"]
+    );
+}
+
+#[test]
+fn gitignored_files_are_skipped_when_walking() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_init(d);
+    write(d, ".gitignore", "build/\n");
+    write(d, "a.blueprint.yaml", &blueprint("a"));
+    write(d, "build/copy.blueprint.yaml", &blueprint("copy"));
+    assert_eq!(checked_paths(d, &["."]), ["a.blueprint.yaml"]);
+}
+
+#[test]
+fn include_globs_select_other_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".blueprint-lint.yaml",
+        "include:\n  - \"roles/*.yaml\"\n",
+    );
+    write(d, "roles/a.yaml", &blueprint("a"));
+    write(d, "roles/deeper/b.yaml", &blueprint("b"));
+    write(d, "c.blueprint.yaml", &blueprint("c"));
+    assert_eq!(checked_paths(d, &["."]), ["roles/a.yaml"]);
+}
+
+#[test]
+fn explicit_config_flag_and_config_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.blueprint.yaml", &blueprint("a"));
+    write(d, "ci.yaml", "rules:\n  kpi-weight-sum: off\n");
+    let out = run_in(
+        d,
+        &["check", ".", "--config", "ci.yaml", "--format", "concise"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    write(d, "bad.yaml", "rules:\n  kpi-weight-sum: maybe\n");
+    let out = run_in(
+        d,
+        &["check", ".", "--config", "bad.yaml", "--color", "never"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("a rule's level must be one of off, note, warning, error"),
+        "{err}"
+    );
+    assert!(err.contains("bad.yaml:2:19"), "{err}");
+
+    write(d, "typo.yaml", "exclde: []\n");
+    let out = run_in(
+        d,
+        &["check", ".", "--config", "typo.yaml", "--color", "never"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `exclude`?"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run_in(d, &["check", ".", "--config", "missing.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("config file `missing.yaml` does not exist"));
+}
+
+#[test]
+fn empty_folder_warns_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("no blueprint files found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_teaches() {
+    let out = bin().args(["check", "--format", "yaml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin().args(["--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(
+        help.contains("Examples:") && help.contains("Exit codes"),
+        "{help}"
+    );
+}
