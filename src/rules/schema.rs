@@ -63,9 +63,13 @@ impl Rule for Schema {
         }
         // `kpi:` instead of `kpis:` is one mistake: report the misspelt key, not also the
         // "missing `kpis`" that follows from it.
+        let mut emitted: Vec<(String, String)> = Vec::new();
         for (pointer, missing, f) in found {
-            let explained = missing.is_some_and(|m| misspelled.contains(&(pointer, m)));
-            if !explained {
+            let explained = missing.is_some_and(|m| misspelled.contains(&(pointer.clone(), m)));
+            // Two keywords can fail for one mistake (a date's pattern and its format).
+            let repeated = emitted.contains(&(pointer.clone(), f.message.clone()));
+            if !explained && !repeated {
+                emitted.push((pointer, f.message.clone()));
                 out.push(f);
             }
         }
