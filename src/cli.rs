@@ -44,6 +44,13 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Write a commented `.blueprint-lint.yaml` (and with --example a starter blueprint).
     Init(commands::init::InitArgs),
+    /// Show how long ago each section of each blueprint changed (from git history): a
+    /// roles x sections grid for owners before a review cycle.
+    Freshness(commands::freshness::FreshnessArgs),
+    /// Print the career ladder in force: levels, tracks, experience bands, authority ceilings.
+    Levels(commands::levels::LevelsArgs),
+    /// Show each family as a ladder with its career edges (table, markdown, json or mermaid).
+    Ladder(commands::ladder::LadderArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,5 +98,8 @@ fn run() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Freshness(args) => commands::freshness::run(args),
+        Command::Levels(args) => commands::levels::run(args),
+        Command::Ladder(args) => commands::ladder::run(args),
     }
 }

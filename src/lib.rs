@@ -13,6 +13,8 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod fsutil;
+pub mod history;
+pub mod levels;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -16,6 +16,9 @@ pub struct Blueprint {
     pub hiring: Option<Hiring>,
     pub scorecard: Option<Scorecard>,
     pub career: Option<Career>,
+    /// Kept as JSON so that a malformed section (reported by `schema`) does not hide the
+    /// blueprint from other rules; read through `years()`.
+    pub qualifications: Option<serde_json::Value>,
 }
 
 /// A weight as written: a number, or text such as `"25%"` that the weight rules explain.
@@ -82,6 +85,13 @@ impl Blueprint {
     /// `None` when the document's shape is too far off to model (the schema rule says why).
     pub fn from_json(value: &serde_json::Value) -> Option<Blueprint> {
         Blueprint::deserialize(value).ok()
+    }
+
+    /// `qualifications.years` as (min, max), when `min` is a number.
+    pub fn years(&self) -> Option<(f64, Option<f64>)> {
+        let years = self.qualifications.as_ref()?.get("years")?;
+        let min = years.get("min")?.as_f64()?;
+        Some((min, years.get("max").and_then(serde_json::Value::as_f64)))
     }
 
     /// The career lists with their field names, for rules that treat them alike.

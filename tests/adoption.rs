@@ -31,7 +31,10 @@ fn unsuppressed_fixture_has_both_findings() {
     write(dir.path(), "a.blueprint.yaml", &two_problems());
     let (code, out) = check_concise(dir.path());
     assert_eq!(code, Some(1));
-    assert!(out.contains("[kpi-weight-sum]") && out.contains("[placeholder-text]"), "{out}");
+    assert!(
+        out.contains("[kpi-weight-sum]") && out.contains("[placeholder-text]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -55,12 +58,25 @@ fn next_line_suppression_for_one_and_for_several_rules() {
     write(dir.path(), "a.blueprint.yaml", &several);
     let (code, out) = check_concise(dir.path());
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.starts_with("No problems found in 1 blueprint. (suppressed: 2)"), "{out}");
+    assert!(
+        out.starts_with("No problems found in 1 blueprint. (suppressed: 2)"),
+        "{out}"
+    );
 
     // --show-suppressed lists them; JSON counts them.
-    let out = run_in(dir.path(), &["check", ".", "--format", "concise", "--show-suppressed"]);
-    assert!(stdout(&out).contains("Suppressed findings:\na.blueprint.yaml:"), "{}", stdout(&out));
-    let out = run_in(dir.path(), &["check", ".", "--format", "json", "--show-suppressed"]);
+    let out = run_in(
+        dir.path(),
+        &["check", ".", "--format", "concise", "--show-suppressed"],
+    );
+    assert!(
+        stdout(&out).contains("Suppressed findings:\na.blueprint.yaml:"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_in(
+        dir.path(),
+        &["check", ".", "--format", "json", "--show-suppressed"],
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["summary"]["suppressed"], 2);
     assert_eq!(json["suppressed"].as_array().unwrap().len(), 2);
@@ -78,16 +94,25 @@ fn next_line_suppression_does_not_reach_other_nodes() {
     let (code, out) = check_concise(dir.path());
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("error[kpi-weight-sum]"), "{out}");
-    assert!(out.contains("warning[unused-suppression] this suppression of `kpi-weight-sum` is unused"), "{out}");
+    assert!(
+        out.contains("warning[unused-suppression] this suppression of `kpi-weight-sum` is unused"),
+        "{out}"
+    );
 }
 
 #[test]
 fn file_level_suppression_for_one_and_for_several_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let one = format!("# blueprint-lint-disable placeholder-text -- legacy text\n{}", two_problems());
+    let one = format!(
+        "# blueprint-lint-disable placeholder-text -- legacy text\n{}",
+        two_problems()
+    );
     write(dir.path(), "a.blueprint.yaml", &one);
     let (_, out) = check_concise(dir.path());
-    assert!(!out.contains("[placeholder-text]") && out.contains("[kpi-weight-sum]"), "{out}");
+    assert!(
+        !out.contains("[placeholder-text]") && out.contains("[kpi-weight-sum]"),
+        "{out}"
+    );
 
     let several = format!(
         "# blueprint-lint-disable placeholder-text, kpi-weight-sum -- legacy\n{}",
@@ -128,9 +153,15 @@ fn typo_in_suppressed_rule_name_is_reported_with_did_you_mean() {
         .iter()
         .find(|d| d["rule"] == "unused-suppression")
         .expect("typo reported");
-    assert_eq!(typo["message"], "unknown rule `kpi-weight-summ` in a suppression comment");
+    assert_eq!(
+        typo["message"],
+        "unknown rule `kpi-weight-summ` in a suppression comment"
+    );
     assert_eq!(typo["help"], "did you mean `kpi-weight-sum`?");
-    assert_eq!((typo["line"].as_u64(), typo["column"].as_u64()), (Some(13), Some(36)));
+    assert_eq!(
+        (typo["line"].as_u64(), typo["column"].as_u64()),
+        (Some(13), Some(36))
+    );
 }
 
 fn baseline_json(dir: &Path) -> serde_json::Value {
@@ -152,23 +183,61 @@ fn baseline_hides_recorded_findings_until_the_node_changes() {
     assert_eq!(entries[0]["pointer"], "/kpis");
 
     // Hidden.
-    let out = run_in(d, &["check", ".", "--format", "concise", "--baseline", "baseline.json"]);
+    let out = run_in(
+        d,
+        &[
+            "check",
+            ".",
+            "--format",
+            "concise",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("No problems found in 1 blueprint. (in baseline: 2)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("No problems found in 1 blueprint. (in baseline: 2)"),
+        "{}",
+        stdout(&out)
+    );
 
     // Still hidden after 20 lines are inserted above the findings.
     let padding: String = (0..20).map(|i| format!("# note {i}\n")).collect();
     let moved = two_problems().replace("kpis:\n", &format!("{padding}kpis:\n"));
     write(d, "a.blueprint.yaml", &moved);
-    let out = run_in(d, &["check", ".", "--format", "concise", "--baseline", "baseline.json"]);
+    let out = run_in(
+        d,
+        &[
+            "check",
+            ".",
+            "--format",
+            "concise",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
     // Shown again after the offending value changes.
     let edited = moved.replace("weight: 60", "weight: 55");
     write(d, "a.blueprint.yaml", &edited);
-    let out = run_in(d, &["check", ".", "--format", "concise", "--baseline", "baseline.json"]);
+    let out = run_in(
+        d,
+        &[
+            "check",
+            ".",
+            "--format",
+            "concise",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("KPI weights add up to 88.33, not 100"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("KPI weights add up to 88.33, not 100"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -178,11 +247,17 @@ fn fixed_baseline_entries_are_reported_as_prunable() {
     write(d, "a.blueprint.yaml", &two_problems());
     run_in(d, &["check", ".", "--write-baseline", "baseline.json"]);
     // Fix the weights; the placeholder stays (and stays hidden).
-    write(d, "a.blueprint.yaml", &two_problems().replace("weight: 60", "weight: 66.67"));
+    write(
+        d,
+        "a.blueprint.yaml",
+        &two_problems().replace("weight: 60", "weight: 66.67"),
+    );
     let out = run_in(d, &["check", ".", "--baseline", "baseline.json"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        stderr(&out).contains("1 baseline entry is fixed; run with --write-baseline baseline.json to prune"),
+        stderr(&out).contains(
+            "1 baseline entry is fixed; run with --write-baseline baseline.json to prune"
+        ),
         "{}",
         stderr(&out)
     );
@@ -192,7 +267,11 @@ fn fixed_baseline_entries_are_reported_as_prunable() {
 fn baseline_file_is_sorted_stable_json() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "b.blueprint.yaml", &two_problems().replace("id: data-engineer", "id: data-engineer-b"));
+    write(
+        d,
+        "b.blueprint.yaml",
+        &two_problems().replace("id: data-engineer", "id: data-engineer-b"),
+    );
     write(d, "a.blueprint.yaml", &two_problems());
     run_in(d, &["check", ".", "--write-baseline", "baseline.json"]);
     let first = std::fs::read_to_string(d.join("baseline.json")).unwrap();
@@ -224,16 +303,25 @@ fn init_refuses_to_overwrite_and_its_output_passes_check() {
     let out = run_in(d, &["init"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(d.join(".blueprint-lint.yaml")).unwrap(), "# mine\n");
+    assert_eq!(
+        std::fs::read_to_string(d.join(".blueprint-lint.yaml")).unwrap(),
+        "# mine\n"
+    );
 
     let out = run_in(d, &["init", "--force"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_ne!(std::fs::read_to_string(d.join(".blueprint-lint.yaml")).unwrap(), "# mine\n");
+    assert_ne!(
+        std::fs::read_to_string(d.join(".blueprint-lint.yaml")).unwrap(),
+        "# mine\n"
+    );
 }
 
 #[test]
 fn explain_prints_pages_and_suggests_names() {
-    let out = bin().args(["explain", "kpi-weight-sum", "--format", "markdown"]).output().unwrap();
+    let out = bin()
+        .args(["explain", "kpi-weight-sum", "--format", "markdown"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with("# kpi-weight-sum\n"));
     let out = bin().args(["explain", "kpi-weight-summ"]).output().unwrap();

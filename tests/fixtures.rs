@@ -4,6 +4,11 @@
 //! A `pass*` case must produce no finding at all; a `fail*` case must produce at least one
 //! finding of its rule. Run with `UPDATE_FIXTURES=1` to rewrite `expected.txt` (then review
 //! the diff).
+//!
+//! Cases run without git, except a case folder holding a `setup.sh`: it is run with `sh` in
+//! the temporary copy first (with no global git config) to build a repository with fixed
+//! commit dates, and a `# args: --now 2025-09-01` line in it adds arguments to the check. This
+//! is how the history rules (`stale-section`, `section-drift`, ...) get fixtures.
 
 mod common;
 
@@ -13,7 +18,14 @@ use std::path::Path;
 fn check_case(rule: &str, case_dir: &Path) -> Result<(), String> {
     let case = case_dir.file_name().unwrap().to_string_lossy().to_string();
     let temp = copy_to_temp(case_dir);
-    let out = run_in(temp.path(), &["check", ".", "--format", "concise", "-q"]);
+    let mut args: Vec<String> = ["check", ".", "--format", "concise", "-q"]
+        .map(String::from)
+        .to_vec();
+    if let Ok(script) = std::fs::read_to_string(case_dir.join("setup.sh")) {
+        args.extend(run_git_setup(temp.path(), &script));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_in(temp.path(), &args);
     let actual = stdout(&out);
     let expected_path = case_dir.join("expected.txt");
     if std::env::var_os("UPDATE_FIXTURES").is_some() {

@@ -2,7 +2,7 @@
 
 use crate::cli::ColorChoice;
 use crate::config::Config;
-use crate::report::{self, Format, Report, Style};
+use crate::report::{self, outputs, Format, Report, Style};
 use crate::{baseline, discover, engine, rules};
 use clap::Args;
 use std::io::{IsTerminal, Write};
@@ -19,9 +19,17 @@ pub struct CheckArgs {
     /// first path, then from the current folder, upwards to the repository root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format on stdout [default: github when GITHUB_ACTIONS=true, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Also write a report in FORMAT to PATH (repeatable), e.g. `--output-file
+    /// sarif=results.sarif --output-file markdown=summary.md`. Files are replaced atomically.
+    #[arg(long = "output-file", value_name = "FORMAT=PATH", value_parser = outputs::parse_output_file)]
+    pub output_files: Vec<outputs::OutputFile>,
+    /// Exit with 1 when a finding at this level (or above) remains; `never` always exits 0
+    /// unless a usage, config or internal error occurs (exit 2).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = outputs::FailOn::Error)]
+    pub fail_on: outputs::FailOn,
     /// When to use colours in the human output (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -38,6 +46,8 @@ pub struct CheckArgs {
     /// Also list the findings silenced by suppression comments.
     #[arg(long)]
     pub show_suppressed: bool,
+    #[command(flatten)]
+    pub git: super::freshness::GitArgs,
 }
 
 /// Where config discovery and the project scan start: the first path's folder.
@@ -54,30 +64,44 @@ fn start_dir(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-pub fn run(args: CheckArgs) -> ExitCode {
+/// What every command that reads a project needs: the config in force, the blueprints to
+/// report on (`targets`) and every blueprint of the project (`context`, for cross-file rules).
+pub(crate) struct Project {
+    pub config: Config,
+    pub targets: Vec<PathBuf>,
+    pub context: Vec<PathBuf>,
+    pub cwd: PathBuf,
+}
+
+/// Loads the config and discovers the files; prints the problem and returns the exit code
+/// (2) when the config or a path is wrong.
+pub(crate) fn load_project(
+    paths: &[PathBuf],
+    config_path: Option<&Path>,
+    color: ColorChoice,
+    quiet: bool,
+) -> Result<Project, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let stdout_tty = std::io::stdout().is_terminal();
-    let color = args.color.enabled(stdout_tty);
-    let start = start_dir(&args.paths);
-    let config = match Config::load(args.config.as_deref(), &start, &cwd) {
+    let start = start_dir(paths);
+    let config = match Config::load(config_path, &start, &cwd) {
         Ok(c) => c,
         Err(e) => {
-            let stderr_color = args.color.enabled(std::io::stderr().is_terminal());
+            let stderr_color = color.enabled(std::io::stderr().is_terminal());
             eprint!("{}", report::human::render_config_error(&e, stderr_color));
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    let discovery = match discover::collect(&args.paths, &config) {
+    let discovery = match discover::collect(paths, &config) {
         Ok(d) => d,
         Err(message) => {
             eprintln!("error: {message}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    if discovery.targets.is_empty() && !args.quiet {
+    if discovery.targets.is_empty() && !quiet {
         eprintln!(
             "warning: no blueprint files found in {} (looking for {}); nothing was checked",
-            args.paths
+            paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
@@ -90,8 +114,47 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if let Some(root) = discover::project_root(&config, &start) {
         discover::walk(&root, &config, &mut context);
     }
-    let env = rules::RunEnv { config: &config };
-    let mut outcome = engine::check(&env, &discovery.targets, &context, &cwd);
+    Ok(Project {
+        config,
+        targets: discovery.targets,
+        context,
+        cwd,
+    })
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let color = args.color.enabled(stdout_tty);
+    let Project {
+        config,
+        targets,
+        mut context,
+        cwd,
+    } = match load_project(&args.paths, args.config.as_deref(), args.color, args.quiet) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    // Git: the PR-mode filter of the targets and the history walk, once, before the rules run.
+    let git = match super::freshness::prepare_check(
+        &args.git,
+        &config,
+        &start_dir(&args.paths),
+        targets,
+        args.quiet,
+    ) {
+        Ok(git) => git,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    context.extend(git.unchanged.iter().cloned());
+    let env = rules::RunEnv {
+        config: &config,
+        history: git.history.as_ref(),
+        today: git.today,
+    };
+    let mut outcome = engine::check(&env, &git.targets, &context, &cwd);
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &outcome.files, &outcome.diagnostics) {
             Ok(n) => {
@@ -138,18 +201,32 @@ pub fn run(args: CheckArgs) -> ExitCode {
         color,
         quiet: args.quiet,
     };
-    let text = report::render(args.format, &report, &style);
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).is_err() {
-        // A closed pipe (e.g. `| head`) is not an error of the check itself.
-        return exit_for(&report);
+    let mut write_failed = false;
+    for output in &args.output_files {
+        let file_style = Style {
+            color: false,
+            quiet: args.quiet,
+        };
+        let text = report::render(output.format, &report, &file_style);
+        if let Err(message) = outputs::write_atomic(&output.path, &text) {
+            eprintln!("error: {message}");
+            write_failed = true;
+        }
     }
-    let _ = stdout.flush();
-    exit_for(&report)
+    let text = report::render(outputs::resolve_format(args.format), &report, &style);
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error of the check itself.
+    if stdout.write_all(text.as_bytes()).is_ok() {
+        let _ = stdout.flush();
+    }
+    if write_failed {
+        return ExitCode::from(2);
+    }
+    exit_for(&report, args.fail_on)
 }
 
-fn exit_for(report: &Report) -> ExitCode {
-    if report.totals().errors > 0 {
+fn exit_for(report: &Report, fail_on: outputs::FailOn) -> ExitCode {
+    if fail_on.fails(report.totals()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

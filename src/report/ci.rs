@@ -2,7 +2,7 @@
 //! relative to the repository root, stable fingerprints, byte columns, rule metadata.
 
 use super::Report;
-use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::diagnostic::{Diagnostic, Level};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -152,8 +152,4 @@ pub fn message_with_help(d: &Diagnostic) -> String {
         Some(help) => format!("{}\nhelp: {help}", d.message),
         None => d.message.clone(),
     }
-}
-
-pub fn severity_word(s: Severity) -> &'static str {
-    s.as_str()
 }

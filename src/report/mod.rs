@@ -1,8 +1,16 @@
 //! Stage 4: output formats. Every format renders the same resolved diagnostics.
 
+mod ci;
 pub mod concise;
+pub mod github;
+mod gitlab;
 pub mod human;
 mod json;
+mod junit;
+pub mod markdown;
+pub mod outputs;
+mod rdjson;
+mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::FileState;
@@ -16,6 +24,18 @@ pub enum Format {
     Concise,
     /// Machine-readable JSON (a stable, versioned shape).
     Json,
+    /// SARIF 2.1.0 for code scanning (GitHub code scanning, IDE viewers).
+    Sarif,
+    /// GitHub Actions annotations (workflow commands); the default when GITHUB_ACTIONS=true.
+    Github,
+    /// JUnit XML: one test case per blueprint, one failure per finding.
+    Junit,
+    /// GitLab Code Quality JSON (merge-request widget).
+    Gitlab,
+    /// Reviewdog diagnostic format (`reviewdog -f=rdjson`).
+    Rdjson,
+    /// A Markdown summary (e.g. for $GITHUB_STEP_SUMMARY or a review comment).
+    Markdown,
 }
 
 /// What a report needs: the files (for paths and snippets) and the findings.
@@ -71,6 +91,12 @@ pub fn render(format: Format, report: &Report, style: &Style) -> String {
         Format::Human => human::render(report, style),
         Format::Concise => concise::render(report, style),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report, style),
+        Format::Junit => junit::render(report),
+        Format::Gitlab => gitlab::render(report),
+        Format::Rdjson => rdjson::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }
 

@@ -10,23 +10,44 @@ use crate::source::{LoadProblem, SourceFile};
 use crate::yaml::{Document, ParseError};
 use serde_json::Value as Json;
 
+mod authority_exceeds_level;
+mod career_feeder_not_lower;
+mod career_next_not_higher;
 mod duplicate_id;
 mod duplicate_key;
 mod duplicate_kpi;
+mod experience_level_mismatch;
 mod file_too_large;
+mod git_history_shallow;
 mod kpi_ref_unknown;
 mod kpi_weight_missing;
 mod kpi_weight_sum;
+mod ladder_duplicate_level;
+mod ladder_experience_order;
+mod ladder_util;
+mod level_qualifier_mismatch;
+mod level_unknown;
 mod placeholder_text;
+mod reviewed_date_invalid;
 mod role_ref_unknown;
 mod schema;
 mod scorecard_weight_sum;
-mod weights;
+mod section_drift;
+mod stale_section;
 mod suppression_missing_reason;
+mod title_level_mismatch;
 mod unused_suppression;
+mod weights;
 mod yaml_syntax;
 
 pub use file_too_large::{max_bytes as file_too_large_limit, DEFAULT_MAX_BYTES};
+/// The rules that need the git history (`reviewed-date-invalid` also works without it).
+pub const HISTORY_RULES: &[&str] = &[
+    stale_section::NAME,
+    section_drift::NAME,
+    git_history_shallow::NAME,
+    reviewed_date_invalid::NAME,
+];
 pub use suppression_missing_reason::NAME as SUPPRESSION_MISSING_REASON;
 pub use unused_suppression::NAME as UNUSED_SUPPRESSION;
 
@@ -36,6 +57,12 @@ pub enum OptionKind {
     Number,
     Bool,
     StringList,
+    /// A max age such as `365d`, `26w`, `6m`, `1y` (history rules).
+    Duration,
+    /// A map of section name -> max age (history rules).
+    DurationMap,
+    /// A map of section name -> list of section names (history rules).
+    SectionMap,
 }
 
 impl OptionKind {
@@ -44,6 +71,11 @@ impl OptionKind {
             OptionKind::Number => "a number",
             OptionKind::Bool => "true or false",
             OptionKind::StringList => "a list of strings",
+            OptionKind::Duration => "a max age such as `365d`",
+            OptionKind::DurationMap => "a map of section name to max age, e.g. `{kpis: 180d}`",
+            OptionKind::SectionMap => {
+                "a map of section name to the sections it depends on, e.g. `{kpis: [responsibilities]}`"
+            }
         }
     }
 }
@@ -103,6 +135,11 @@ impl RuleSettings {
 /// such as the career ladder or the git history. Rules read it; nothing in it is per-file.
 pub struct RunEnv<'a> {
     pub config: &'a crate::config::Config,
+    /// The git history of the checked blueprints (`None`: not a repository, `--no-git`, or no
+    /// history rule enabled). Computed once per run by the check command.
+    pub history: Option<&'a crate::history::History>,
+    /// Today, or `--now DATE` (days since 1970-01-01).
+    pub today: crate::history::Day,
 }
 
 /// Everything a per-file check may look at.
@@ -164,6 +201,19 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &duplicate_id::DuplicateId,
         &role_ref_unknown::RoleRefUnknown,
         &placeholder_text::PlaceholderText,
+        &level_unknown::LevelUnknown,
+        &title_level_mismatch::TitleLevelMismatch,
+        &experience_level_mismatch::ExperienceLevelMismatch,
+        &authority_exceeds_level::AuthorityExceedsLevel,
+        &career_next_not_higher::CareerNextNotHigher,
+        &career_feeder_not_lower::CareerFeederNotLower,
+        &ladder_duplicate_level::LadderDuplicateLevel,
+        &ladder_experience_order::LadderExperienceOrder,
+        &level_qualifier_mismatch::LevelQualifierMismatch,
+        &stale_section::StaleSection,
+        &section_drift::SectionDrift,
+        &reviewed_date_invalid::ReviewedDateInvalid,
+        &git_history_shallow::GitHistoryShallow,
         &unused_suppression::UnusedSuppression,
         &suppression_missing_reason::SuppressionMissingReason,
     ]

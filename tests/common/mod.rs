@@ -51,3 +51,27 @@ pub fn copy_dir(src: &Path, dst: &Path) {
         }
     }
 }
+
+/// Runs a git set-up script (`sh`) in `dir` with a neutral git configuration (no global or
+/// system config), so that fixtures and doc examples can build a repository with fixed
+/// commit dates. Returns the extra `check` arguments named on a `# args: ...` line.
+pub fn run_git_setup(dir: &Path, script: &str) -> Vec<String> {
+    let out = Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(script)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("sh runs");
+    assert!(
+        out.status.success(),
+        "git set-up script failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    script
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("# args:"))
+        .flat_map(|a| a.split_whitespace().map(str::to_string))
+        .collect()
+}
