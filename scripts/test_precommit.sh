@@ -83,7 +83,11 @@ broken="${broken//weight: 100/weight: 95}"
 passed=0
 failed=0
 pass() { echo "ok    $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL  $1"; echo "$2" | sed 's/^/      /'; failed=$((failed + 1)); }
+fail() {
+  echo "FAIL  $1"
+  while IFS= read -r line; do echo "      $line"; done <<<"$2"
+  failed=$((failed + 1))
+}
 
 consumer() { # a fresh repository with the given files staged
   local dir="$work/consumer-$1"

@@ -40,7 +40,11 @@ fn canonical(value: &Json) -> Json {
         Json::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            Json::Object(keys.into_iter().map(|k| (k.clone(), canonical(&map[k]))).collect())
+            Json::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), canonical(&map[k])))
+                    .collect(),
+            )
         }
         Json::Array(items) => Json::Array(items.iter().map(canonical).collect()),
         other => other.clone(),
@@ -104,20 +108,39 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
 
 /// Writes the baseline atomically (a temporary file in the same folder, then a rename), sorted
 /// so that it diffs well in review.
-pub fn write(path: &Path, files: &[FileState], diagnostics: &[Diagnostic]) -> Result<usize, String> {
+pub fn write(
+    path: &Path,
+    files: &[FileState],
+    diagnostics: &[Diagnostic],
+) -> Result<usize, String> {
     let mut entries: Vec<Entry> = diagnostics.iter().map(|d| entry(files, d, path)).collect();
     entries.sort();
     let count = entries.len();
-    let mut text = serde_json::to_string_pretty(&Baseline { version: 1, entries })
-        .expect("serializable");
+    let mut text = serde_json::to_string_pretty(&Baseline {
+        version: 1,
+        entries,
+    })
+    .expect("serializable");
     text.push('\n');
     crate::fsutil::write_atomic(path, text.as_bytes(), true)?;
     Ok(count)
 }
 
 /// Hides findings recorded in the baseline (each entry hides at most one finding).
-pub fn apply(baseline: &Baseline, path: &Path, files: &[FileState], diagnostics: Vec<Diagnostic>) -> Applied {
-    let key = |e: &Entry| (e.path.clone(), e.rule.clone(), e.pointer.clone(), e.hash.clone());
+pub fn apply(
+    baseline: &Baseline,
+    path: &Path,
+    files: &[FileState],
+    diagnostics: Vec<Diagnostic>,
+) -> Applied {
+    let key = |e: &Entry| {
+        (
+            e.path.clone(),
+            e.rule.clone(),
+            e.pointer.clone(),
+            e.hash.clone(),
+        )
+    };
     let mut budget: HashMap<(String, String, String, String), usize> = HashMap::new();
     for e in &baseline.entries {
         *budget.entry(key(e)).or_default() += 1;
@@ -145,5 +168,9 @@ pub fn apply(baseline: &Baseline, path: &Path, files: &[FileState], diagnostics:
         .filter(|((p, ..), _)| checked.contains(p))
         .map(|(_, n)| n)
         .sum();
-    Applied { kept, hidden, fixed }
+    Applied {
+        kept,
+        hidden,
+        fixed,
+    }
 }

@@ -146,9 +146,7 @@ impl Config {
                 "exclude" => config.exclude = parse_globs(&source, &entry.value)?,
                 "rules" => config.rules = parse_rules(&source, &entry.value)?,
                 "levels" => config.levels = crate::levels::parse(&source, &entry.value)?,
-                "history" => {
-                    config.history = crate::history::parse_config(&source, &entry.value)?
-                }
+                "history" => config.history = crate::history::parse_config(&source, &entry.value)?,
                 other => {
                     return Err(ConfigError::at(
                         &source,
@@ -351,9 +349,7 @@ fn parse_rules(
                         OptionKind::StringList => value
                             .as_array()
                             .is_some_and(|a| a.iter().all(|v| v.is_string())),
-                        OptionKind::Duration
-                        | OptionKind::DurationMap
-                        | OptionKind::SectionMap => {
+                        OptionKind::Duration | OptionKind::DurationMap | OptionKind::SectionMap => {
                             crate::history::check_option(source, meta.name, spec, &opt.value)?;
                             true
                         }

@@ -23,7 +23,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), St
     };
     result.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("`{}` already exists; pass --force to overwrite it", path.display())
+            format!(
+                "`{}` already exists; pass --force to overwrite it",
+                path.display()
+            )
         } else {
             format!("cannot write `{}`: {}", path.display(), e.error)
         }

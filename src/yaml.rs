@@ -10,8 +10,11 @@ use std::collections::HashMap;
 
 /// Deeper nesting than this is rejected; real blueprints nest fewer than 10 levels.
 pub const MAX_DEPTH: usize = 256;
-/// Upper bound on nodes produced, aliases expanded; a 1 MiB blueprint has far fewer.
-pub const MAX_NODES: usize = 1_000_000;
+/// Aliases may add at most this many nodes, or [`ALIAS_RATIO`] times the nodes written out in
+/// the file, whichever is larger: ordinary reuse of an anchor stays far below, while a "billion
+/// laughs" bomb (a few hundred bytes that expand to billions of nodes) is stopped early.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+pub const ALIAS_RATIO: usize = 10;
 
 /// A half-open byte range into the source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,7 +136,10 @@ struct Builder<'a> {
     text: &'a str,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes finished so far (an alias counts as one here).
     nodes: usize,
+    /// Nodes copied in by aliases.
+    expanded: usize,
     duplicates: Vec<DuplicateKey>,
     documents: Vec<Option<Node>>,
 }
@@ -146,6 +152,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        expanded: 0,
         duplicates: Vec::new(),
         documents: Vec::new(),
     };
@@ -208,7 +215,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                     message: "this alias (`*name`) refers to an anchor that is not defined".into(),
                     span,
                 })?;
-                builder.count(size, span)?;
+                builder.count_alias(size, span)?;
                 node.span = span;
                 builder.finish_node(node, 0)?;
             }
@@ -247,13 +254,15 @@ fn clean_scan_message(info: &str) -> String {
 }
 
 impl Builder<'_> {
-    fn count(&mut self, n: usize, span: Span) -> Result<(), ParseError> {
-        self.nodes += n;
-        if self.nodes > MAX_NODES {
+    /// Counts nodes that aliases add (`expanded`) against the nodes written out (`nodes`).
+    fn count_alias(&mut self, n: usize, span: Span) -> Result<(), ParseError> {
+        self.expanded += n;
+        let budget = MAX_ALIAS_NODES.max(ALIAS_RATIO * self.nodes);
+        if self.expanded > budget {
             return Err(ParseError {
                 message: format!(
-                    "aliases expand this file to more than {MAX_NODES} values \
-                     (an alias bomb?); remove the repeated `*alias` references"
+                    "aliases expand this file to more than {budget} values (an alias bomb?); \
+                     write the repeated content out or remove the repeated `*alias` references"
                 ),
                 span,
             });
@@ -319,7 +328,7 @@ impl Builder<'_> {
     }
 
     fn finish_node(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
-        self.count(1, node.span)?;
+        self.nodes += 1;
         if anchor != 0 {
             let size = subtree_size(&node);
             self.anchors.insert(anchor, (node.clone(), size));

@@ -158,7 +158,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &outcome.files, &outcome.diagnostics) {
             Ok(n) => {
-                eprintln!("Wrote {n} finding(s) to {}; check with `--baseline {}` to see only new ones.", path.display(), path.display());
+                eprintln!(
+                    "Wrote {n} finding(s) to {}; check with `--baseline {}` to see only new ones.",
+                    path.display(),
+                    path.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(message) => {
@@ -184,7 +188,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
             eprintln!(
                 "note: {} baseline entr{} fixed; run with --write-baseline {} to prune",
                 applied.fixed,
-                if applied.fixed == 1 { "y is" } else { "ies are" },
+                if applied.fixed == 1 {
+                    "y is"
+                } else {
+                    "ies are"
+                },
                 path.display()
             );
         }

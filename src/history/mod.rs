@@ -1295,7 +1295,7 @@ mod tests {
 
     #[test]
     fn split_sections_equal_a_full_parse() {
-        let mut w = |text: &str| {
+        let w = |text: &str| {
             let repo = Repository::init(tempfile::tempdir().unwrap().path()).unwrap();
             let mut walker = Walker {
                 repo: &repo,

@@ -43,7 +43,11 @@ pub fn render(report: &Report) -> String {
     let output = Output {
         version: 1,
         files_checked: report.files_checked,
-        diagnostics: report.diagnostics.iter().map(|d| diagnostic(report, d)).collect(),
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| diagnostic(report, d))
+            .collect(),
         summary: Summary {
             errors: totals.errors,
             warnings: totals.warnings,
@@ -51,9 +55,13 @@ pub fn render(report: &Report) -> String {
             suppressed: report.suppressed.len(),
             baselined: report.baselined,
         },
-        suppressed: report
-            .show_suppressed
-            .then(|| report.suppressed.iter().map(|d| diagnostic(report, d)).collect()),
+        suppressed: report.show_suppressed.then(|| {
+            report
+                .suppressed
+                .iter()
+                .map(|d| diagnostic(report, d))
+                .collect()
+        }),
     };
     let mut text = serde_json::to_string_pretty(&output).expect("serializable");
     text.push('\n');
