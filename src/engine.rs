@@ -133,7 +133,12 @@ fn process_file(
     };
     let source = SourceFile::new(path.to_path_buf(), display, text);
     let parsed: Option<Result<Document, ParseError>> = match load_problem {
-        None => Some(yaml::parse(&source.text)),
+        None if is_target => Some(yaml::parse(&source.text)),
+        // Context files only feed cross-file rules: their header and career suffice.
+        None => Some(
+            yaml::parse_sections(&source.text, yaml::CONTEXT_KEYS)
+                .map_or_else(|| yaml::parse(&source.text), Ok),
+        ),
         Some(_) => None,
     };
     let json = parsed.as_ref().and_then(|p| p.as_ref().ok()).map(|doc| {

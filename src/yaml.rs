@@ -681,3 +681,125 @@ mod tests {
         assert!(parse("a: 1\n---\nb: 2\n").is_err());
     }
 }
+
+/// Top-level keys that cross-file rules read from blueprints that are only context (not
+/// reported on): identity, ladder position, career links and experience.
+pub const CONTEXT_KEYS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "id",
+    "title",
+    "family",
+    "level",
+    "track",
+    "qualifications",
+    "career",
+];
+
+/// Parses only the top-level entries named in `keys`, for files that are loaded as context
+/// for cross-file rules: a blueprint's header and career sections are a few percent of it.
+/// Spans refer to the full `text`. Returns `None` whenever the shortcut is not safe (a root
+/// that is not a plain block mapping, directives, several documents, anchors used across
+/// sections...), and the caller parses the whole file instead.
+pub fn parse_sections(text: &str, keys: &[&str]) -> Option<Document> {
+    // (start of the selected chunk in `text`, its end)
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut seen_key = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let first = line.as_bytes().first().copied().unwrap_or(b'\n');
+        if matches!(first, b' ' | b'\t' | b'\n' | b'\r' | b'#') {
+            continue;
+        }
+        if line.starts_with("---") && !seen_key {
+            continue;
+        }
+        // A top-level key line: `key:` at column 0 with a plain key.
+        let key = line.split_once(':').map(|(k, _)| k)?;
+        let after = &line[key.len() + 1..];
+        let plain = !key.is_empty()
+            && !matches!(first, b'-' | b'{' | b'[' | b'?' | b'%' | b'&' | b'*' | b'!' | b'"' | b'\'' | b'|' | b'>' | b'.')
+            && !key.contains(['#', '{', '[']);
+        if !plain || !(after.is_empty() || after.starts_with([' ', '\n', '\r', '\t'])) {
+            return None;
+        }
+        seen_key = true;
+        if let Some(begin) = open.take() {
+            chunks.push((begin, start));
+        }
+        if keys.contains(&key.trim_end()) {
+            open = Some(start);
+        }
+    }
+    if let Some(begin) = open {
+        chunks.push((begin, text.len()));
+    }
+    let mut subset = String::new();
+    // (offset in `subset`, offset in `text`) where each chunk starts.
+    let mut map: Vec<(usize, usize)> = Vec::with_capacity(chunks.len());
+    for (begin, end) in &chunks {
+        map.push((subset.len(), *begin));
+        subset.push_str(&text[*begin..*end]);
+        if !subset.ends_with('\n') {
+            subset.push('\n');
+        }
+    }
+    let mut doc = parse(&subset).ok()?;
+    let remap = |at: usize| -> usize {
+        let i = map.partition_point(|(s, _)| *s <= at).saturating_sub(1);
+        map.get(i).map_or(at, |(s, o)| o + (at - s)).min(text.len())
+    };
+    let remap_span = |span: &mut Span| {
+        *span = Span::new(remap(span.start), remap(span.end.max(span.start)));
+    };
+    fn walk(node: &mut Node, f: &dyn Fn(&mut Span)) {
+        f(&mut node.span);
+        match &mut node.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| walk(n, f)),
+            Value::Map(entries) => entries.iter_mut().for_each(|e| {
+                f(&mut e.key_span);
+                walk(&mut e.value, f);
+            }),
+            _ => {}
+        }
+    }
+    if let Some(root) = doc.root.as_mut() {
+        walk(root, &remap_span);
+    }
+    for dup in &mut doc.duplicate_keys {
+        remap_span(&mut dup.first);
+        remap_span(&mut dup.second);
+    }
+    Some(doc)
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+
+    #[test]
+    fn selected_sections_keep_their_spans() {
+        let text = "# c\nid: a-b\nsummary:\n  text: long\n  x: [1, 2]\ncareer:\n  next:\n    - role: c-d\nkpis: []\n";
+        let doc = parse_sections(text, &["id", "career"]).unwrap();
+        let root = doc.root.unwrap();
+        assert!(root.get("summary").is_none() && root.get("kpis").is_none());
+        let (node, key) = root.lookup("/career/next/0/role").unwrap();
+        assert_eq!(&text[node.span.start..node.span.end], "c-d");
+        let (node, key_id) = root.lookup("/id").unwrap();
+        assert_eq!(&text[node.span.start..node.span.end], "a-b");
+        assert_eq!(&text[key_id.unwrap().start..key_id.unwrap().end], "id");
+        assert_eq!(&text[key.unwrap().start..key.unwrap().end], "role");
+    }
+
+    #[test]
+    fn unusual_documents_fall_back() {
+        assert!(parse_sections("{id: a}\n", &["id"]).is_none());
+        assert!(parse_sections("- a\n", &["id"]).is_none());
+        assert!(parse_sections("\"id\": a\n", &["id"]).is_none());
+        // An alias to an anchor in a section that is not selected cannot be resolved.
+        assert!(parse_sections("x: &a 1\nid: *a\n", &["id"]).is_none());
+    }
+}
