@@ -4,7 +4,6 @@
 
 use super::{Format, Totals};
 use clap::ValueEnum;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// One `--output-file FORMAT=PATH`.
@@ -78,43 +77,11 @@ impl FailOn {
 /// renamed over the target, so a reader (a CI upload step, an editor) never sees half a
 /// report. Missing parent folders are created.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
-    let describe = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(describe)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("cannot write {}: not a file path", path.display()))?;
-    let mut attempt = 0u32;
-    let (temp, mut file) = loop {
-        let temp = parent.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-        {
-            Ok(f) => break (temp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(describe(e)),
-        }
-    };
-    let result = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            std::fs::rename(&temp, path)
-        });
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(describe(e));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(())
+    crate::fsutil::write_atomic(path, text.as_bytes(), true)
 }
 
 #[cfg(test)]
