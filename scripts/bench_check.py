@@ -142,8 +142,7 @@ def install_check_jsonschema(name: str, packages: list[str], required: bool) -> 
         print(f"no venv; $ {sys.executable} -m pip install --target {site} ...", flush=True)
         ok = run([sys.executable, "-m", "pip", "install", *pip_flags, "--upgrade", "--target",
                   str(site), *packages]).returncode == 0
-        # Only one of the two configurations can be on PYTHONPATH: the --target fallback
-        # supports the default one only (the clib variant is then skipped).
+        # Only one configuration fits on PYTHONPATH: main() skips the clib one in this case.
         os.environ["PYTHONPATH"] = str(site)
         command = [sys.executable, "-m", "check_jsonschema"]
     if not ok:
@@ -430,8 +429,12 @@ def main() -> None:
         configurations.append(("check-jsonschema+clib", PIP_PACKAGES + ["ruamel.yaml.clib"], False))
     cjs_tools = []
     for name, packages, required in configurations:
+        if cjs_tools and cjs_tools[0][1][0] == sys.executable:
+            # Installed with --target (no venv): only one configuration fits on PYTHONPATH.
+            print(f"warning: no venv module; skipping {name}", file=sys.stderr)
+            break
         command = install_check_jsonschema(name, packages, required)
-        if command is None or (cjs_tools and command[0] == sys.executable):
+        if command is None:
             continue
         version = run([*command, "--version"], capture_output=True, text=True).stdout.strip()
         yaml_parser = run([command[0], "-c", YAML_PARSER_PROBE], capture_output=True,

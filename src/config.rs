@@ -18,6 +18,9 @@ const TOP_LEVEL_KEYS: &[&str] = &["include", "exclude", "rules", "levels", "hist
 pub struct Config {
     /// The file this came from; `None` for the built-in defaults.
     pub path: Option<PathBuf>,
+    /// Found by walking up from the checked folder (rather than named with `--config`): its
+    /// folder is then the root of the blueprint project.
+    pub discovered: bool,
     /// Globs are relative to this folder (the config file's folder, or the current one).
     pub base_dir: PathBuf,
     pub include: GlobSet,
@@ -74,6 +77,7 @@ impl Config {
     pub fn defaults(base_dir: PathBuf) -> Config {
         Config {
             path: None,
+            discovered: false,
             base_dir,
             include: build_globs(DEFAULT_INCLUDE.iter().map(|s| s.to_string()))
                 .expect("default globs are valid"),
@@ -104,7 +108,11 @@ impl Config {
         };
         match path {
             None => Ok(Config::defaults(cwd.to_path_buf())),
-            Some(path) => Config::from_file(&path, cwd),
+            Some(path) => {
+                let mut config = Config::from_file(&path, cwd)?;
+                config.discovered = explicit.is_none();
+                Ok(config)
+            }
         }
     }
 

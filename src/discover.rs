@@ -47,10 +47,12 @@ pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The folder whose blueprints cross-file rules see: the config file's folder, else the git
-/// work tree around `start`, else nothing (only the given paths).
+/// The folder whose blueprints cross-file rules see: the folder of a discovered config file
+/// (it marks the root of the blueprint project), else the git work tree around `start`, else
+/// nothing (only the given paths). A config named with `--config` may live anywhere (say
+/// `ci/lint.yaml`), so its folder says nothing about where the blueprints are.
 pub fn project_root(config: &Config, start: &Path) -> Option<PathBuf> {
-    if config.path.is_some() {
+    if config.discovered {
         return Some(config.base_dir.clone());
     }
     let start = std::fs::canonicalize(start).ok()?;

@@ -187,6 +187,7 @@ fn run_repo_rules(env: &RunEnv, files: &[FileState], per_file: &mut [Vec<Finding
             index,
             source: &f.source,
             blueprint: f.blueprint.as_ref(),
+            is_target: f.is_target,
         })
         .collect();
     let ctx = RepoContext {

@@ -721,7 +721,21 @@ pub fn parse_sections(text: &str, keys: &[&str]) -> Option<Document> {
         let key = line.split_once(':').map(|(k, _)| k)?;
         let after = &line[key.len() + 1..];
         let plain = !key.is_empty()
-            && !matches!(first, b'-' | b'{' | b'[' | b'?' | b'%' | b'&' | b'*' | b'!' | b'"' | b'\'' | b'|' | b'>' | b'.')
+            && !matches!(
+                first,
+                b'-' | b'{'
+                    | b'['
+                    | b'?'
+                    | b'%'
+                    | b'&'
+                    | b'*'
+                    | b'!'
+                    | b'"'
+                    | b'\''
+                    | b'|'
+                    | b'>'
+                    | b'.'
+            )
             && !key.contains(['#', '{', '[']);
         if !plain || !(after.is_empty() || after.starts_with([' ', '\n', '\r', '\t'])) {
             return None;

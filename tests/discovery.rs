@@ -167,3 +167,42 @@ fn usage_errors_exit_2_and_help_teaches() {
         "{help}"
     );
 }
+
+#[test]
+fn explicit_config_elsewhere_keeps_the_repository_as_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git_init(d);
+    let linking = blueprint("a")
+        .replace("    - title: Analytics Engineering Lead", "    - role: b")
+        .replace("family: a", "family: shared");
+    write(d, "roles/a.blueprint.yaml", &linking);
+    write(
+        d,
+        "roles/b.blueprint.yaml",
+        &blueprint("b")
+            .replace("level: mid", "level: senior")
+            .replace("family: b", "family: shared"),
+    );
+    write(d, "ci/lint.yaml", "rules:\n  kpi-weight-sum: off\n");
+    // Only a.blueprint.yaml is checked; its link to `b` must still resolve through the
+    // repository, not through the config file's folder.
+    let out = run_in(
+        d,
+        &[
+            "check",
+            "roles/a.blueprint.yaml",
+            "--config",
+            "ci/lint.yaml",
+            "--format",
+            "concise",
+            "--no-git",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("role-ref-unknown"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -115,6 +115,9 @@ const NOT_SCOPE_FOLLOWERS: &[&str] = &[
 ];
 
 struct Patterns {
+    /// Every qualifier contains one of these words; most text has none, and this check is
+    /// far cheaper than the capturing patterns below.
+    prefilter: Regex,
     /// Lower-cased term -> level index.
     terms: HashMap<String, usize>,
     qualifiers: Vec<Regex>,
@@ -182,6 +185,7 @@ fn build_patterns(ladder: &Ladder) -> Option<Patterns> {
     ];
     let dash_level = build(format!(r"\b{t}-level\b(?:\s+(?P<next>[\w-]+))?"))?;
     Some(Patterns {
+        prefilter: Regex::new(r"(?i)appropriate|scope|level").ok()?,
         terms,
         qualifiers,
         dash_level,
@@ -191,6 +195,9 @@ fn build_patterns(ladder: &Ladder) -> Option<Patterns> {
 /// Qualifiers in `text`: (start, end, level).
 fn qualifiers(p: &Patterns, text: &str) -> Vec<(usize, usize, usize)> {
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    if !p.prefilter.is_match(text) {
+        return found;
+    }
     let level_of = |m: &regex::Captures| {
         let term = m["t"].to_lowercase().replace(' ', "-");
         p.terms

@@ -171,6 +171,9 @@ pub struct RepoFile<'a> {
     pub index: usize,
     pub source: &'a SourceFile,
     pub blueprint: Option<&'a Blueprint>,
+    /// Reported on in this run; other files are context (findings on them are dropped, so
+    /// rules can skip per-file work for them).
+    pub is_target: bool,
 }
 
 pub trait Rule: Sync + Send {

@@ -27,7 +27,9 @@ fn builtin() -> &'static Regex {
     RE.get_or_init(|| {
         // Upper-case markers only ("a todo list" is prose); `<...>` only when it stands alone
         // (not `List<String>`) and holds at least three characters (not `<b>`).
-        Regex::new(r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|(?i:lorem ipsum)|\?\?\?|(?:^|[\s(\[\x22'])<[A-Za-z][^<>\n]{2,60}>")
+        // ASCII word boundaries: a Unicode `\b` makes the regex engine fall back to a slow
+        // matcher on any non-ASCII text (em dashes, accents), and the markers are ASCII.
+        Regex::new(r"(?-u:\b)(?:TODO|TBD|TBC|FIXME|XXX)(?-u:\b)|(?i:lorem ipsum)|\?\?\?|(?:^|[\s(\[\x22'])<[A-Za-z][^<>\n]{2,60}>")
             .expect("valid regex")
     })
 }

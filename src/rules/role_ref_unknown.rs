@@ -3,7 +3,7 @@
 use super::{RepoContext, Rule, RuleMeta, RuleSettings};
 use crate::diagnostic::{Finding, Level, Location, Severity};
 use crate::suggest;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub struct RoleRefUnknown;
 
@@ -28,7 +28,9 @@ impl Rule for RoleRefUnknown {
             .collect();
         let mut sorted_ids: Vec<&str> = ids.iter().copied().collect();
         sorted_ids.sort_unstable();
-        for file in files {
+        // The same wrong id tends to recur across files: suggest once per id.
+        let mut suggestions: HashMap<&str, String> = HashMap::new();
+        for file in files.iter().filter(|f| f.is_target) {
             let Some(blueprint) = file.blueprint else {
                 continue;
             };
@@ -40,10 +42,14 @@ impl Rule for RoleRefUnknown {
                     if ids.contains(role) {
                         continue;
                     }
-                    let help = suggest::did_you_mean(role, sorted_ids.iter().copied())
-                        .unwrap_or_else(|| {
-                            "check the id, add that blueprint, or write `title:` instead of `role:` for a role outside this repository".to_string()
-                        });
+                    let help = suggestions
+                        .entry(role)
+                        .or_insert_with(|| {
+                            suggest::did_you_mean(role, sorted_ids.iter().copied()).unwrap_or_else(|| {
+                                "check the id, add that blueprint, or write `title:` instead of `role:` for a role outside this repository".to_string()
+                            })
+                        })
+                        .clone();
                     out.push((
                         file.index,
                         Finding::new(
