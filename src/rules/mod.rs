@@ -153,9 +153,21 @@ pub struct FileContext<'a> {
     pub validator: &'a jsonschema::Validator,
 }
 
-impl FileContext<'_> {
+impl<'a> FileContext<'a> {
     pub fn document(&self) -> Option<&Document> {
         self.parsed.and_then(|p| p.as_ref().ok())
+    }
+
+    /// This file's git history, when the run read it.
+    pub fn history(&self) -> Option<&'a crate::history::FileHistory> {
+        self.env.history.and_then(|h| h.file(&self.source.path))
+    }
+
+    /// The blueprint's id for messages (commit trailers name blueprints by id).
+    pub fn blueprint_id(&self) -> &'a str {
+        self.blueprint
+            .and_then(|b| b.id.as_deref())
+            .unwrap_or("<blueprint id>")
     }
 }
 

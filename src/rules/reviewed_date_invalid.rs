@@ -32,7 +32,7 @@ impl Rule for ReviewedDateInvalid {
         else {
             return;
         };
-        let file = ctx.env.history.and_then(|h| h.file(&ctx.source.path));
+        let file = ctx.history();
         // (pointer, traced key, the stamp node)
         let mut stamps: Vec<(String, String, &Node)> = Vec::new();
         match &reviewed.value {

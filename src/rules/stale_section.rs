@@ -37,14 +37,11 @@ impl Rule for StaleSection {
     }
 
     fn check_file(&self, ctx: &FileContext, settings: &RuleSettings, out: &mut Vec<Finding>) {
-        let Some(file) = ctx.env.history.and_then(|h| h.file(&ctx.source.path)) else {
+        let Some(file) = ctx.history() else {
             return;
         };
         let today = ctx.env.today;
-        let id = ctx
-            .blueprint
-            .and_then(|b| b.id.as_deref())
-            .unwrap_or("<blueprint id>");
+        let id = ctx.blueprint_id();
         for &section in SECTIONS {
             let Some(state) = file.sections.get(section) else {
                 continue;
