@@ -114,6 +114,22 @@ pub fn write(
     diagnostics: &[Diagnostic],
 ) -> Result<usize, String> {
     let mut entries: Vec<Entry> = diagnostics.iter().map(|d| entry(files, d, path)).collect();
+    // A run over some files (`--changed-since`, file arguments) must not drop the entries of
+    // the others: keep those of files that were not checked and still exist.
+    if let Ok(previous) = load(path) {
+        let base = base_dir(path);
+        let checked: std::collections::HashSet<String> = files
+            .iter()
+            .filter(|f| f.is_target)
+            .map(|f| relative_path(f, base))
+            .collect();
+        entries.extend(
+            previous
+                .entries
+                .into_iter()
+                .filter(|e| !checked.contains(&e.path) && base.join(&e.path).is_file()),
+        );
+    }
     entries.sort();
     let count = entries.len();
     let mut text = serde_json::to_string_pretty(&Baseline {

@@ -25,7 +25,9 @@ pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> 
         }
     }
     targets.sort();
-    targets.dedup();
+    // The same file may be named twice (`a.yaml ./a.yaml`, a folder and a file in it).
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(Discovery { targets })
 }
 
@@ -38,10 +40,11 @@ pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) {
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
-        if entry.file_type().is_some_and(|t| t.is_file())
-            && config.is_included(path)
-            && !config.is_excluded(path)
-        {
+        // A symlink to a file counts as that file (`is_file` follows links); symlinked
+        // folders are not entered, which avoids loops.
+        let is_file = entry.file_type().is_some_and(|t| t.is_file())
+            || (entry.path_is_symlink() && path.is_file());
+        if is_file && config.is_included(path) && !config.is_excluded(path) {
             out.push(path.to_path_buf());
         }
     }

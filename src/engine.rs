@@ -73,8 +73,13 @@ pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path)
             .into_iter()
             .filter_map(|f| resolve(config, &files, index, f))
             .collect();
-        let root = files[index].document.as_ref().and_then(|d| d.root.as_ref());
-        let directives = suppress::directives(&files[index].source, root);
+        // A file that could not be parsed ran no rule: its comments neither silence nor
+        // go unused.
+        let Some(document) = files[index].document.as_ref() else {
+            diagnostics.extend(resolved);
+            continue;
+        };
+        let directives = suppress::directives(&files[index].source, document.root.as_ref());
         let (kept, silenced, problems) = suppress::apply(&directives, resolved, &rule_enabled);
         diagnostics.extend(kept);
         suppressed.extend(silenced);

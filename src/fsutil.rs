@@ -16,6 +16,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), St
     temp.write_all(bytes)
         .and_then(|_| temp.as_file().sync_all())
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    publish_permissions(temp.as_file(), path)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     let result = if overwrite {
         temp.persist(path).map(|_| ())
     } else {
@@ -31,4 +33,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), St
             format!("cannot write `{}`: {}", path.display(), e.error)
         }
     })
+}
+
+/// Temporary files are private (0600); the result gets the permissions of the file it
+/// replaces, or the usual 0644, so that other users and later CI steps can read it.
+#[cfg(unix)]
+fn publish_permissions(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let permissions = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+    file.set_permissions(permissions)
+}
+
+#[cfg(not(unix))]
+fn publish_permissions(_file: &std::fs::File, _path: &Path) -> std::io::Result<()> {
+    Ok(())
 }

@@ -338,3 +338,96 @@ fn json_findings_carry_the_rule_url() {
     let url = json["diagnostics"][0]["url"].as_str().unwrap();
     assert!(url.ends_with("/rules/kpi-weight-sum.md"), "{url}");
 }
+
+#[test]
+fn writing_a_baseline_for_some_files_keeps_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.blueprint.yaml", &two_problems());
+    write(
+        d,
+        "b.blueprint.yaml",
+        &two_problems()
+            .replace("id: data-engineer", "id: data-engineer-b")
+            .replace("family: data", "family: data-b"),
+    );
+    run_in(d, &["check", ".", "--write-baseline", "baseline.json"]);
+    assert_eq!(baseline_json(d)["entries"].as_array().unwrap().len(), 4);
+    // Re-record only a.blueprint.yaml: b's entries stay.
+    run_in(
+        d,
+        &[
+            "check",
+            "a.blueprint.yaml",
+            "--write-baseline",
+            "baseline.json",
+        ],
+    );
+    assert_eq!(baseline_json(d)["entries"].as_array().unwrap().len(), 4);
+    let out = run_in(d, &["check", ".", "--baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn the_same_file_named_twice_is_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a.blueprint.yaml", &blueprint());
+    let out = run_in(
+        d,
+        &[
+            "check",
+            ".",
+            "a.blueprint.yaml",
+            "./a.blueprint.yaml",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("No problems found in 1 blueprint."),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_blueprints_are_checked_and_written_files_are_readable() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("shared")).unwrap();
+    write(d, "shared/source.txt", &two_problems());
+    std::os::unix::fs::symlink("shared/source.txt", d.join("linked.blueprint.yaml")).unwrap();
+    let out = run_in(d, &["check", ".", "--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("linked.blueprint.yaml:"),
+        "{}",
+        stdout(&out)
+    );
+
+    run_in(d, &["check", ".", "--write-baseline", "baseline.json"]);
+    let mode = std::fs::metadata(d.join("baseline.json"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644);
+}
+
+#[test]
+fn comments_in_an_unparseable_file_are_not_reported_as_unused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}# blueprint-lint-disable-next-line kpi-weight-sum -- agreed\nbroken: [\n",
+        blueprint()
+    );
+    write(dir.path(), "a.blueprint.yaml", &text);
+    let (code, out) = check_concise(dir.path());
+    assert_eq!(code, Some(1));
+    assert!(out.contains("[yaml-syntax]"), "{out}");
+    assert!(!out.contains("[unused-suppression]"), "{out}");
+}

@@ -33,7 +33,12 @@ pub fn is_weight_pointer(pointer: &str) -> bool {
 
 /// A number hidden in text such as `"25%"`, `" 12.5 "`, `"25 %"`.
 fn number_in_text(text: &str) -> Option<f64> {
-    text.trim().trim_end_matches('%').trim().parse().ok()
+    text.trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite())
 }
 
 impl WeightedList<'_> {
@@ -175,5 +180,8 @@ mod tests {
         assert_eq!(number_in_text("25%"), Some(25.0));
         assert_eq!(number_in_text(" 12.5 % "), Some(12.5));
         assert_eq!(number_in_text("a lot"), None);
+        // `.nan` / `.inf` reach the rules as text; they are not numbers to suggest.
+        assert_eq!(number_in_text("NaN"), None);
+        assert_eq!(number_in_text("inf"), None);
     }
 }
