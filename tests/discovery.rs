@@ -206,3 +206,18 @@ fn explicit_config_elsewhere_keeps_the_repository_as_the_project() {
         stdout(&out)
     );
 }
+
+#[test]
+fn naming_only_excluded_files_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".blueprint-lint.yaml", "exclude:\n  - legacy/\n");
+    write(d, "legacy/c.blueprint.yaml", &blueprint("c"));
+    let out = run_in(d, &["check", "legacy/c.blueprint.yaml"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("every file given is excluded by `exclude`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -98,7 +98,16 @@ pub(crate) fn load_project(
             return Err(ExitCode::from(2));
         }
     };
-    if discovery.targets.is_empty() && !quiet {
+    let all_excluded_files = paths.iter().all(|p| p.is_file() && config.is_excluded(p));
+    if discovery.targets.is_empty() && !quiet && all_excluded_files {
+        eprintln!(
+            "note: every file given is excluded by `exclude` in {}; nothing was checked",
+            config
+                .path
+                .as_ref()
+                .map_or("the config".to_string(), |p| p.display().to_string())
+        );
+    } else if discovery.targets.is_empty() && !quiet {
         eprintln!(
             "warning: no blueprint files found in {} (looking for {}); nothing was checked",
             paths
