@@ -216,8 +216,9 @@ pub fn run(args: FreshnessArgs) -> ExitCode {
         .filter_map(|path| {
             let file = history.file(path)?;
             let text = std::fs::read_to_string(path).unwrap_or_default();
-            let id = crate::yaml::parse(&text)
-                .ok()
+            // Only the id is needed: parse just that entry when the file allows it.
+            let id = crate::yaml::parse_sections(&text, &["id"])
+                .or_else(|| crate::yaml::parse(&text).ok())
                 .and_then(|d| d.root)
                 .and_then(|r| r.get("id").and_then(|n| n.as_str().map(str::to_string)));
             Some(Row {

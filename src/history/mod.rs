@@ -954,7 +954,9 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default();
-        let current = sections_of(&text);
+        // Usually the same text as the HEAD blob: the walker's section cache then parses it
+        // once for both.
+        let current = walker.sections(&text);
         let mut fh = FileHistory {
             repo_path: repo_path.clone(),
             stamps: stamps_of(&text),
