@@ -1,6 +1,6 @@
 //! `career-feeder-not-lower`: a `career.feeders` role must not rank above this role.
 
-use super::ladder_util::{by_id, describe, rungs};
+use super::ladder_util::{by_id, comparable_ranks, describe, rungs};
 use super::{RepoContext, Rule, RuleMeta, RuleSettings};
 use crate::diagnostic::{Finding, Level, Location, Severity};
 
@@ -42,31 +42,19 @@ impl Rule for CareerFeederNotLower {
                 let Some(source) = index.get(role) else {
                     continue;
                 };
+                let Some((s, o)) = comparable_ranks(ladder, source, rung) else {
+                    continue;
+                };
+                if s <= o {
+                    continue;
+                }
                 let message = if source.track == rung.track {
-                    let (Some(s), Some(o)) = (
-                        ladder.rank(source.level, rung.track),
-                        ladder.rank(rung.level, rung.track),
-                    ) else {
-                        continue;
-                    };
-                    if s <= o {
-                        continue;
-                    }
                     format!(
                         "`career.feeders` lists `{role}` ({}), which ranks above this role ({})",
                         describe(ladder, source.level, source.track),
                         describe(ladder, rung.level, rung.track)
                     )
                 } else {
-                    let (Some(s), Some(o)) = (
-                        ladder.ic_equivalent(source.level),
-                        ladder.ic_equivalent(rung.level),
-                    ) else {
-                        continue;
-                    };
-                    if s <= o {
-                        continue;
-                    }
                     format!(
                         "`career.feeders` lists `{role}` (`{}` on the {} track, comparable to IC rank {s}), which ranks above this role (`{}`, IC rank {o})",
                         ladder.get(source.level).id,

@@ -2,7 +2,7 @@
 //! (a move to the other track must not be a step down), unless the role is also listed under
 //! `career.adjacent`; `career.promotion.to` must be the next level of the track.
 
-use super::ladder_util::{by_id, describe, rungs};
+use super::ladder_util::{by_id, comparable_ranks, describe, rungs};
 use super::{FileContext, RepoContext, Rule, RuleMeta, RuleSettings};
 use crate::diagnostic::{Finding, Level, Location, Severity};
 
@@ -101,14 +101,11 @@ impl Rule for CareerNextNotHigher {
                 let Some(target) = index.get(role) else {
                     continue;
                 };
+                let Some((t, o)) = comparable_ranks(ladder, target, rung) else {
+                    continue;
+                };
                 let own_desc = describe(ladder, rung.level, rung.track);
                 let message = if target.track == rung.track {
-                    let (Some(t), Some(o)) = (
-                        ladder.rank(target.level, rung.track),
-                        ladder.rank(rung.level, rung.track),
-                    ) else {
-                        continue;
-                    };
                     if t > o {
                         continue;
                     }
@@ -122,12 +119,8 @@ impl Rule for CareerNextNotHigher {
                         describe(ladder, target.level, target.track)
                     )
                 } else {
-                    let (Some(t), Some(o)) = (
-                        ladder.ic_equivalent(target.level),
-                        ladder.ic_equivalent(rung.level),
-                    ) else {
-                        continue;
-                    };
+                    // Across tracks only a step down is wrong (a move to a comparable rank on
+                    // the other track is a career change, not a demotion).
                     if t >= o {
                         continue;
                     }

@@ -44,6 +44,26 @@ pub(super) fn by_id<'r, 'a>(rungs: &'r [Rung<'a>]) -> HashMap<&'a str, &'r Rung<
     map
 }
 
+/// The ranks of `other` and `this` on one scale: their track's ranks when both are on the
+/// same track, else their IC-equivalent ranks. `None` when either has no rank on that scale.
+pub(super) fn comparable_ranks(
+    ladder: &Ladder,
+    other: &Rung,
+    this: &Rung,
+) -> Option<(usize, usize)> {
+    if other.track == this.track {
+        Some((
+            ladder.rank(other.level, this.track)?,
+            ladder.rank(this.level, this.track)?,
+        ))
+    } else {
+        Some((
+            ladder.ic_equivalent(other.level)?,
+            ladder.ic_equivalent(this.level)?,
+        ))
+    }
+}
+
 /// "`senior`, ic rank 4" for messages.
 pub(super) fn describe(ladder: &Ladder, level: usize, track: BlueprintTrack) -> String {
     format!(
