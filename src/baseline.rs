@@ -69,7 +69,7 @@ fn content_hash(file: &FileState, d: &Diagnostic) -> String {
 }
 
 fn relative_path(file: &FileState, base: &Path) -> String {
-    let abs = std::fs::canonicalize(&file.source.path).unwrap_or_else(|_| file.source.path.clone());
+    let abs = crate::fsutil::canonical_or_same(&file.source.path);
     let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     crate::source::display_path(&abs, &base)
 }

@@ -196,9 +196,7 @@ fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|c| c.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        crate::fsutil::current_dir().join(path)
     };
     // Lexical clean-up of `.` and `..` so prefixes compare; no symlink resolution needed.
     let mut out = PathBuf::new();

@@ -27,7 +27,7 @@ pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> 
     targets.sort();
     // The same file may be named twice (`a.yaml ./a.yaml`, a folder and a file in it).
     let mut seen = std::collections::HashSet::new();
-    targets.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    targets.retain(|p| seen.insert(crate::fsutil::canonical_or_same(p)));
     Ok(Discovery { targets })
 }
 

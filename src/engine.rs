@@ -109,7 +109,7 @@ pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path)
 }
 
 fn normalize(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    crate::fsutil::canonical_or_same(path)
 }
 
 fn max_bytes(config: &Config) -> u64 {

@@ -1,8 +1,11 @@
-//! File writing that cannot lose a user's data: write a temporary file next to the target and
-//! rename it into place, so a crash leaves either the old or the new file, never half of one.
+//! File system helpers. Writing that cannot lose a user's data: write a temporary file next to
+//! the target and rename it into place, so a crash leaves either the old or the new file, never
+//! half of one. And paths resolved once per run (see `canonical`).
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 /// Writes `bytes` to `path` atomically. Without `overwrite`, an existing file is left alone
 /// and an error says so.
@@ -49,4 +52,63 @@ fn publish_permissions(file: &std::fs::File, path: &Path) -> std::io::Result<()>
 #[cfg(not(unix))]
 fn publish_permissions(_file: &std::fs::File, _path: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths. A run looks at thousands of files and compares their paths several times (dedup of
+// arguments, PR-mode filter, history lookup). `std::fs::canonicalize` costs a `readlink` per
+// path component and `current_dir` a `getcwd` per call; on 2,000 blueprints that was 35,000
+// system calls, a fifth of a `--changed-since` run. The tool never changes its working folder
+// and files do not move during a run, so both are computed once per folder and remembered.
+
+/// The current folder, read once per process (`.` if it cannot be read).
+pub fn current_dir() -> &'static Path {
+    static CWD: OnceLock<PathBuf> = OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+}
+
+/// `std::fs::canonicalize`, remembered: a regular file's canonical path is its folder's
+/// canonical path plus its name, so a folder is resolved once for all its files and a file
+/// costs one `lstat` the first time it is asked for. Symbolic links are resolved in full.
+pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    static RESOLVED: OnceLock<Mutex<HashMap<PathBuf, PathBuf>>> = OnceLock::new();
+    let resolved = RESOLVED.get_or_init(Default::default);
+    let remembered = |p: &Path| resolved.lock().expect("path cache").get(p).cloned();
+    let remember = |p: &Path, c: &PathBuf| {
+        resolved
+            .lock()
+            .expect("path cache")
+            .insert(p.to_path_buf(), c.clone());
+    };
+    if let Some(c) = remembered(path) {
+        return Ok(c);
+    }
+    let meta = std::fs::symlink_metadata(path)?;
+    let result = match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) if meta.is_file() => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            let dir = match remembered(dir) {
+                Some(c) => c,
+                None => {
+                    let c = std::fs::canonicalize(dir)?;
+                    remember(dir, &c);
+                    c
+                }
+            };
+            dir.join(name)
+        }
+        // Folders, links and paths ending in `..` go the long way.
+        _ => std::fs::canonicalize(path)?,
+    };
+    remember(path, &result);
+    Ok(result)
+}
+
+/// `canonical`, or the path itself when it cannot be resolved (a file that is gone).
+pub fn canonical_or_same(path: &Path) -> PathBuf {
+    canonical(path).unwrap_or_else(|_| path.to_path_buf())
 }

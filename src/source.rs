@@ -84,7 +84,10 @@ pub enum LoadProblem {
 /// `limit + 1` bytes. A UTF-8 byte-order mark is dropped.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, LoadProblem> {
     let file = std::fs::File::open(path).map_err(|e| LoadProblem::Unreadable(io_reason(&e)))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length (one `fstat`), so a file is read in one call rather than in
+    // growing chunks; the `take` still bounds what is read if the file grows meanwhile.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(limit + 1);
+    let mut bytes = Vec::with_capacity(expected as usize + 1);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| LoadProblem::Unreadable(io_reason(&e)))?;

@@ -81,7 +81,7 @@ pub(crate) fn load_project(
     color: ColorChoice,
     quiet: bool,
 ) -> Result<Project, ExitCode> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cwd = crate::fsutil::current_dir().to_path_buf();
     let start = start_dir(paths);
     let config = match Config::load(config_path, &start, &cwd) {
         Ok(c) => c,
@@ -119,9 +119,17 @@ pub(crate) fn load_project(
         );
     }
     // Cross-file rules see every blueprint of the project, even when only some are checked.
+    // When a folder given is the project root itself (the usual `check .`), the targets are
+    // already every blueprint of the project: the tree is not walked a second time.
     let mut context = Vec::new();
     if let Some(root) = discover::project_root(&config, &start) {
-        discover::walk(&root, &config, &mut context);
+        let canonical_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let root_given = paths
+            .iter()
+            .any(|p| p.is_dir() && std::fs::canonicalize(p).is_ok_and(|c| c == canonical_root));
+        if !root_given {
+            discover::walk(&root, &config, &mut context);
+        }
     }
     Ok(Project {
         config,

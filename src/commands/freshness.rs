@@ -30,6 +30,10 @@ pub struct GitArgs {
     /// working tree (cross-file rules still see every blueprint).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Do not read or write the history cache (section dates of earlier runs, kept in
+    /// `.git/blueprint-lint/`): every run walks the history itself.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// What `check` needs from git.
@@ -74,7 +78,7 @@ pub fn prepare_check(
         let changed = history::changed_since(start, rev)?;
         let (keep, drop): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut setup.targets)
             .into_iter()
-            .partition(|t| std::fs::canonicalize(t).is_ok_and(|c| changed.contains(&c)));
+            .partition(|t| crate::fsutil::canonical(t).is_ok_and(|c| changed.contains(&c)));
         setup.targets = keep;
         setup.unchanged = drop;
     }
@@ -89,6 +93,7 @@ pub fn prepare_check(
         files: &setup.targets,
         ignore_revs: &config.history.ignore_revs,
         stop_before_day,
+        cache: !git.no_cache,
     };
     match history::walk(start, &options) {
         Ok(h) => {
@@ -144,6 +149,9 @@ pub struct FreshnessArgs {
     /// When to colour the table by age (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Do not read or write the history cache in `.git/blueprint-lint/`.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -161,7 +169,7 @@ struct Row<'a> {
 }
 
 pub fn run(args: FreshnessArgs) -> ExitCode {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cwd = crate::fsutil::current_dir().to_path_buf();
     let start = args
         .paths
         .first()
@@ -196,6 +204,7 @@ pub fn run(args: FreshnessArgs) -> ExitCode {
         files: &targets,
         ignore_revs: &config.history.ignore_revs,
         stop_before_day: None,
+        cache: !args.no_cache,
     };
     let history = match history::walk(&start, &options) {
         Ok(h) => h,

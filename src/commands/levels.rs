@@ -166,7 +166,7 @@ pub fn ladder_json(ladder: &Ladder) -> serde_json::Value {
 }
 
 pub fn run(args: LevelsArgs) -> ExitCode {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cwd = crate::fsutil::current_dir().to_path_buf();
     let config = match Config::load(args.config.as_deref(), &cwd, &cwd) {
         Ok(c) => c,
         Err(e) => {

@@ -25,11 +25,13 @@
 
 use crate::yaml::{self, Node, Value};
 use git2::{ObjectType, Oid, Repository, Tree};
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod cache;
 mod config;
 mod dates;
 pub use config::{
@@ -314,7 +316,7 @@ pub struct History {
 
 impl History {
     pub fn file(&self, path: &Path) -> Option<&FileHistory> {
-        let canonical = std::fs::canonicalize(path).ok()?;
+        let canonical = crate::fsutil::canonical(path).ok()?;
         self.files.get(&canonical)
     }
 }
@@ -329,6 +331,8 @@ pub struct WalkOptions<'a> {
     /// Stop at the first first-parent commit whose committer date is before this day:
     /// everything unresolved then is "at or before" it.
     pub stop_before_day: Option<Day>,
+    /// Use and update the snapshots of earlier walks (see `cache`).
+    pub cache: bool,
 }
 
 /// Why there is no history.
@@ -342,8 +346,11 @@ pub enum NoHistory {
 
 /// Opens the repository around `start` (a folder or a file).
 fn open(start: &Path) -> Result<Repository, NoHistory> {
-    // Reading only: skip hash verification of every object read.
+    // Reading only: skip hash verification of every object read. The walk keeps the objects it
+    // needs itself (see `Walker::tree`); libgit2's object cache would only add the cost of
+    // filling it and of freeing thousands of entries at the end.
     git2::opts::strict_hash_verification(false);
+    git2::opts::enable_caching(false);
     let start = if start.is_file() {
         start.parent().unwrap_or(Path::new("."))
     } else {
@@ -562,9 +569,42 @@ struct Walker<'r> {
     /// Section text seen before -> its hashes: a new version of a file re-parses only the
     /// sections whose text changed.
     chunks: HashMap<u64, Arc<Chunk>>,
+    /// Trees read for the commit being compared and for the one before: a commit's trees are
+    /// the "new" side of one comparison and the "old" side of the next, so each is read once.
+    /// (libgit2's own object cache is off for the walk: filling and freeing it cost more.)
+    trees: HashMap<Oid, Tree<'r>>,
+    previous_trees: HashMap<Oid, Tree<'r>>,
 }
 
-impl Walker<'_> {
+impl<'r> Walker<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        Walker {
+            repo,
+            blobs: HashMap::new(),
+            chunks: HashMap::new(),
+            trees: HashMap::new(),
+            previous_trees: HashMap::new(),
+        }
+    }
+
+    fn tree(&mut self, id: Oid) -> Option<Tree<'r>> {
+        if let Some(tree) = self.trees.get(&id) {
+            return Some(tree.clone());
+        }
+        let tree = match self.previous_trees.remove(&id) {
+            Some(tree) => tree,
+            None => self.repo.find_tree(id).ok()?,
+        };
+        self.trees.insert(id, tree.clone());
+        Some(tree)
+    }
+
+    /// The walk moves to the next (older) commit: only the trees of the commit just compared
+    /// against are kept.
+    fn next_commit(&mut self) {
+        self.previous_trees = std::mem::take(&mut self.trees);
+    }
+
     /// Section hashes of a text, re-using the hashes of section texts seen before. Same
     /// result as `sections_of` (which it falls back to).
     fn sections(&mut self, text: &str) -> BlobSections {
@@ -639,7 +679,7 @@ impl Walker<'_> {
     /// Pruned comparison of two trees. `wanted` limits the folders entered (`None`: every
     /// changed folder). Reports blob changes of files (`old`, `new` blob ids; `None` = absent).
     fn diff(
-        &self,
+        &mut self,
         old: Option<Oid>,
         new: Option<Oid>,
         prefix: &mut String,
@@ -649,8 +689,8 @@ impl Walker<'_> {
         if old == new {
             return;
         }
-        let old_tree = old.and_then(|id| self.repo.find_tree(id).ok());
-        let new_tree = new.and_then(|id| self.repo.find_tree(id).ok());
+        let old_tree = old.and_then(|id| self.tree(id));
+        let new_tree = new.and_then(|id| self.tree(id));
         // Both trees are sorted in git's order: a merge join finds the differing entries
         // without copying names or building maps.
         let side = |e: &git2::TreeEntry<'_>| -> Option<(Oid, bool)> {
@@ -831,6 +871,110 @@ struct Traced {
     /// Section keys not yet resolved.
     pending: HashSet<String>,
     alive: bool,
+    /// Path, blob and pending sections at HEAD, where the walk started (for the cache).
+    head_path: String,
+    head_blob: Oid,
+    walked: Vec<String>,
+}
+
+/// What the walk reads of each first-parent commit, parsed from the raw object. Building a
+/// `git2::Commit` for each of thousands of commits (signatures, message copies, cache entries)
+/// was a fifth of a `--changed-since` run; the full commit is looked up only for the few
+/// commits a finding names (`info`).
+struct RawCommit {
+    id: Oid,
+    tree: Oid,
+    first_parent: Option<Oid>,
+    /// Committer time (seconds since the epoch) and UTC offset in minutes.
+    time: i64,
+    offset_minutes: i32,
+    /// The message, kept only when it may hold a `Blueprint-Reviewed:` trailer.
+    review_message: Option<String>,
+}
+
+impl RawCommit {
+    /// `None` when the object is missing or not a commit.
+    fn read(odb: &git2::Odb<'_>, id: Oid) -> Option<RawCommit> {
+        let object = odb.read(id).ok()?;
+        if object.kind() != ObjectType::Commit {
+            return None;
+        }
+        let data = object.data();
+        let split = data.windows(2).position(|w| w == b"\n\n");
+        let (headers, message) = match split {
+            Some(at) => (&data[..at], &data[at + 2..]),
+            None => (data, &data[data.len()..]),
+        };
+        let oid = |hex: &[u8]| {
+            std::str::from_utf8(hex)
+                .ok()
+                .and_then(|h| Oid::from_str(h).ok())
+        };
+        let (mut tree, mut first_parent, mut when) = (None, None, (0, 0));
+        // Continuation lines (of a signature, say) start with a space and match nothing here.
+        for line in headers.split(|&b| b == b'\n') {
+            if let Some(hex) = line.strip_prefix(b"tree ") {
+                tree = oid(hex);
+            } else if let Some(hex) = line.strip_prefix(b"parent ") {
+                first_parent = first_parent.or_else(|| oid(hex));
+            } else if let Some(who) = line.strip_prefix(b"committer ") {
+                when = signature_time(who).unwrap_or((0, 0));
+            }
+        }
+        let review_message = review_marker()
+            .is_match(message)
+            .then(|| String::from_utf8_lossy(message).into_owned());
+        Some(RawCommit {
+            id,
+            tree: tree?,
+            first_parent,
+            time: when.0,
+            offset_minutes: when.1,
+            review_message,
+        })
+    }
+
+    /// The committer's calendar date.
+    fn day(&self) -> Day {
+        (self.time + self.offset_minutes as i64 * 60).div_euclid(86_400)
+    }
+
+    /// The commit as findings describe it (looks the full commit up).
+    fn info(&self, repo: &Repository, position: usize) -> Arc<CommitInfo> {
+        match repo.find_commit(self.id) {
+            Ok(commit) => commit_info(&commit, position),
+            Err(_) => Arc::new(CommitInfo {
+                id: self.id.to_string(),
+                time: self.time,
+                offset_minutes: self.offset_minutes,
+                author: String::new(),
+                subject: String::new(),
+                position,
+            }),
+        }
+    }
+}
+
+/// `Name <email> 1700000000 +0100` -> (seconds, offset in minutes).
+fn signature_time(signature: &[u8]) -> Option<(i64, i32)> {
+    let after_email = signature.iter().rposition(|&b| b == b'>')? + 1;
+    let text = std::str::from_utf8(&signature[after_email..]).ok()?;
+    let mut parts = text.split_whitespace();
+    let seconds: i64 = parts.next()?.parse().ok()?;
+    let zone = parts.next().unwrap_or("+0000");
+    let (sign, digits) = match zone.as_bytes().first() {
+        Some(b'-') => (-1, &zone[1..]),
+        Some(b'+') => (1, &zone[1..]),
+        _ => (1, zone),
+    };
+    let hhmm: i32 = digits.parse().unwrap_or(0);
+    Some((seconds, sign * (hhmm / 100 * 60 + hhmm % 100)))
+}
+
+/// Finds messages that may carry a review trailer (any case), without copying each message.
+fn review_marker() -> &'static regex::bytes::Regex {
+    static MARKER: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    MARKER.get_or_init(|| regex::bytes::Regex::new("(?i)blueprint-reviewed").expect("valid"))
 }
 
 fn commit_info(commit: &git2::Commit<'_>, position: usize) -> Arc<CommitInfo> {
@@ -927,19 +1071,18 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
         unknown_ignore_revs,
         ..History::default()
     };
+    let odb = repo
+        .odb()
+        .map_err(|e| NoHistory::Failed(e.message().to_string()))?;
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let head_tree = head.as_ref().and_then(|c| c.tree().ok());
-    let mut walker = Walker {
-        repo: &repo,
-        blobs: HashMap::new(),
-        chunks: HashMap::new(),
-    };
+    let mut walker = Walker::new(&repo);
 
     // The working tree against HEAD.
     let mut traced: Vec<Traced> = Vec::new();
     let mut missing_in_workdir: Option<Vec<(String, Oid)>> = None;
     for file in options.files {
-        let Ok(canonical) = std::fs::canonicalize(file) else {
+        let Ok(canonical) = crate::fsutil::canonical(file) else {
             continue;
         };
         let Ok(rel) = canonical.strip_prefix(&workdir) else {
@@ -1016,41 +1159,84 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
             }
         }
         if let Some((path, oid)) = in_head {
+            let mut walked: Vec<String> = pending.iter().cloned().collect();
+            walked.sort();
             traced.push(Traced {
                 file: canonical.clone(),
+                head_path: path.clone(),
                 path,
                 blob: oid,
                 sections: walker.blob(oid),
                 alive: !pending.is_empty(),
                 pending,
+                head_blob: oid,
+                walked,
             });
         }
         history.files.insert(canonical, fh);
     }
 
-    let Some(head) = head else {
+    let Some(mut commit) = head.and_then(|h| RawCommit::read(&odb, h.id())) else {
         return Ok(history);
     };
-    let mut commit = head;
     let mut position = 0usize;
     // Set once a commit older than the cutoff has been looked at: everything still unresolved
     // then changed at or before the next (older) commit, and is stale anyway.
     let mut past_cutoff = false;
     // Rebuilt only when a traced file moves or is resolved.
     let mut wanted = Prefixes::of(&traced);
+    let snapshots = options
+        .cache
+        .then(|| cache::Snapshots::open(&repo, options.stop_before_day, &ignored, &shallow));
+    let head_id = commit.id;
+    // Files whose answer came from a snapshot of the walk's own start (nothing new to store).
+    let mut answered_at_head = 0;
     loop {
         if wanted.files.is_empty() {
             break;
         }
-        let info = commit_info(&commit, position);
+        // Who and what the commit is (author, subject) is looked up only when something is
+        // attributed to it: most commits of a long walk resolve nothing.
+        let info_cell: OnceCell<Arc<CommitInfo>> = OnceCell::new();
+        let info = || {
+            info_cell
+                .get_or_init(|| commit.info(&repo, position))
+                .clone()
+        };
         if position == 0 {
-            history.head = Some(info.clone());
+            history.head = Some(info());
         }
         history.commits_walked += 1;
 
+        // An earlier walk started here: take its answers for the files it traced.
+        if let Some(snapshot) = snapshots.as_ref().and_then(|s| s.load(commit.id, position)) {
+            for (ti, t) in traced.iter_mut().enumerate().filter(|(_, t)| t.alive) {
+                let Some(found) = snapshot.resolve(&t.path, t.blob, &t.pending) else {
+                    continue;
+                };
+                let fh = history.files.get_mut(&t.file).expect("file entry");
+                fh.sections.extend(found.sections);
+                for (key, review) in found.trailers {
+                    fh.trailer_reviews.entry(key).or_insert(review);
+                }
+                if found.truncated_at.is_some() && history.truncated_at.is_none() {
+                    history.truncated_at = found.truncated_at;
+                }
+                t.pending.clear();
+                t.alive = false;
+                wanted.remove(ti, &t.path);
+                if position == 0 {
+                    answered_at_head += 1;
+                }
+            }
+            if wanted.files.is_empty() {
+                break;
+            }
+        }
+
         // Review trailers (only for sections still unresolved: an older review cannot matter).
-        if let Ok(message) = commit.message() {
-            if message.contains(':') {
+        if let Some(message) = &commit.review_message {
+            {
                 for (id, sections) in review_trailers(message) {
                     for t in traced.iter().filter(|t| t.alive) {
                         if t.sections.id.as_deref() != Some(id.as_str()) {
@@ -1063,9 +1249,7 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
                             sections.clone()
                         };
                         for key in keys {
-                            fh.trailer_reviews
-                                .entry(key)
-                                .or_insert_with(|| info.clone());
+                            fh.trailer_reviews.entry(key).or_insert_with(info);
                         }
                     }
                 }
@@ -1085,31 +1269,29 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
 
         if past_cutoff {
             resolve_all(&mut traced, &mut history, &|| {
-                SectionState::AtOrBefore(info.clone(), Limit::Cutoff)
+                SectionState::AtOrBefore(info(), Limit::Cutoff)
             });
             break;
         }
-        if shallow.contains(&commit.id()) {
-            history.truncated_at = Some(info.clone());
+        if shallow.contains(&commit.id) {
+            history.truncated_at = Some(info());
             resolve_all(&mut traced, &mut history, &|| {
-                SectionState::AtOrBefore(info.clone(), Limit::Truncated)
+                SectionState::AtOrBefore(info(), Limit::Truncated)
             });
             break;
         }
-        let parent = commit.parent(0).ok();
+        let parent = commit.first_parent.and_then(|id| RawCommit::read(&odb, id));
         let Some(parent) = parent else {
             // The root commit created everything still unresolved.
-            resolve_all(&mut traced, &mut history, &|| {
-                SectionState::Created(info.clone())
-            });
+            resolve_all(&mut traced, &mut history, &|| SectionState::Created(info()));
             break;
         };
-        let counts = !ignored.contains(&commit.id());
+        let counts = !ignored.contains(&commit.id);
 
         let mut changes = Vec::new();
         walker.diff(
-            Some(parent.tree_id()),
-            Some(commit.tree_id()),
+            Some(parent.tree),
+            Some(commit.tree),
             &mut String::new(),
             Some(&wanted),
             &mut changes,
@@ -1136,8 +1318,8 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
                     let all = all_changes.get_or_insert_with(|| {
                         let mut out = Vec::new();
                         walker.diff(
-                            Some(parent.tree_id()),
-                            Some(commit.tree_id()),
+                            Some(parent.tree),
+                            Some(commit.tree),
                             &mut String::new(),
                             None,
                             &mut out,
@@ -1163,7 +1345,7 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
             match before {
                 None => {
                     for key in t.pending.drain() {
-                        fh.sections.insert(key, SectionState::Created(info.clone()));
+                        fh.sections.insert(key, SectionState::Created(info()));
                     }
                     t.alive = false;
                     updates.push((ti, t.path.clone(), None));
@@ -1180,7 +1362,7 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
                             .collect();
                         for key in changed {
                             t.pending.remove(&key);
-                            fh.sections.insert(key, SectionState::Changed(info.clone()));
+                            fh.sections.insert(key, SectionState::Changed(info()));
                         }
                     }
                     let from = std::mem::replace(&mut t.path, path);
@@ -1201,9 +1383,24 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
                 wanted.insert(ti, &to);
             }
         }
-        past_cutoff = options.stop_before_day.is_some_and(|d| info.day() < d);
+        past_cutoff = options.stop_before_day.is_some_and(|d| commit.day() < d);
+        walker.next_commit();
         commit = parent;
         position += 1;
+    }
+    let walked_now = traced.iter().filter(|t| !t.walked.is_empty()).count() - answered_at_head;
+    if let Some(snapshots) = snapshots.filter(|_| walked_now > 0) {
+        let found: Vec<cache::Found> = traced
+            .iter()
+            .filter(|t| !t.walked.is_empty())
+            .map(|t| cache::Found {
+                path: &t.head_path,
+                blob: t.head_blob,
+                walked: &t.walked,
+                history: &history.files[&t.file],
+            })
+            .collect();
+        snapshots.save(head_id, &found);
     }
     Ok(history)
 }
@@ -1248,7 +1445,7 @@ pub fn changed_since(start: &Path, rev: &str) -> Result<HashSet<PathBuf>, String
         if let Some(path) = delta.new_file().path() {
             let full = workdir.join(path);
             if full.is_file() {
-                out.insert(std::fs::canonicalize(&full).unwrap_or(full));
+                out.insert(crate::fsutil::canonical_or_same(&full));
             }
         }
     }
@@ -1299,11 +1496,7 @@ mod tests {
     fn split_sections_equal_a_full_parse() {
         let w = |text: &str| {
             let repo = Repository::init(tempfile::tempdir().unwrap().path()).unwrap();
-            let mut walker = Walker {
-                repo: &repo,
-                blobs: HashMap::new(),
-                chunks: HashMap::new(),
-            };
+            let mut walker = Walker::new(&repo);
             let a = walker.sections(text);
             let b = sections_of(text);
             assert_eq!(a.sections, b.sections, "{text}");

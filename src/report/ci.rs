@@ -17,8 +17,8 @@ pub struct RepoPaths {
 
 impl RepoPaths {
     pub fn discover() -> Self {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+        let cwd = crate::fsutil::current_dir();
+        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
         let root = cwd
             .ancestors()
             .find(|dir| dir.join(".git").exists())
@@ -37,7 +37,7 @@ impl RepoPaths {
         } else {
             self.cwd.join(&source.path)
         };
-        let absolute = std::fs::canonicalize(&absolute).unwrap_or_else(|_| normalize(&absolute));
+        let absolute = crate::fsutil::canonical(&absolute).unwrap_or_else(|_| normalize(&absolute));
         match absolute.strip_prefix(root) {
             Ok(rel) => slash_path(rel),
             Err(_) => source.display.clone(),
