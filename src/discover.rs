@@ -13,26 +13,32 @@ pub struct Discovery {
 
 pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> {
     let mut targets = Vec::new();
+    let mut links = false;
     for path in paths {
         if path.is_file() {
             if !config.is_excluded(path) {
                 targets.push(path.clone());
             }
         } else if path.is_dir() {
-            walk(path, config, &mut targets);
+            links |= walk(path, config, &mut targets);
         } else {
             return Err(format!("path `{}` does not exist", path.display()));
         }
     }
     targets.sort();
-    // The same file may be named twice (`a.yaml ./a.yaml`, a folder and a file in it).
-    let mut seen = std::collections::HashSet::new();
-    targets.retain(|p| seen.insert(crate::fsutil::canonical_or_same(p)));
+    // The same file may be named twice (`a.yaml ./a.yaml`, a folder and a file in it, a link
+    // and the file it points to). One folder without links cannot list a file twice.
+    if paths.len() > 1 || links {
+        let mut seen = std::collections::HashSet::new();
+        targets.retain(|p| seen.insert(crate::fsutil::canonical_or_same(p)));
+    }
     Ok(Discovery { targets })
 }
 
-/// Every blueprint under `dir` that the config includes.
-pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) {
+/// Every blueprint under `dir` that the config includes. Returns whether one of them is a
+/// symbolic link.
+pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) -> bool {
+    let mut links = false;
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .require_git(false)
@@ -45,9 +51,11 @@ pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) {
         let is_file = entry.file_type().is_some_and(|t| t.is_file())
             || (entry.path_is_symlink() && path.is_file());
         if is_file && config.is_included(path) && !config.is_excluded(path) {
+            links |= entry.path_is_symlink();
             out.push(path.to_path_buf());
         }
     }
+    links
 }
 
 /// The folder whose blueprints cross-file rules see: the folder of a discovered config file

@@ -772,3 +772,104 @@ fn freshness_table_and_markdown() {
     );
     assert!(md.contains("| data-engineer | 60d | 60d | 60d |"), "{md}");
 }
+
+/// Findings and freshness with and without the history cache, which must never differ.
+fn with_and_without_cache(repo: &Repo, extra: &[&str]) -> (String, String) {
+    let mut cold_args = vec!["--now", "2025-09-01", "--no-cache"];
+    cold_args.extend_from_slice(extra);
+    let mut warm_args = vec!["--now", "2025-09-01"];
+    warm_args.extend_from_slice(extra);
+    let (cold, cold_err, _) = repo.check(&cold_args);
+    let (warm, warm_err, _) = repo.check(&warm_args);
+    assert_eq!(cold, warm, "with the cache:\n{warm}\nwithout:\n{cold}");
+    assert_eq!(cold_err, warm_err);
+    (cold, warm)
+}
+
+fn freshness_without_walk_count(repo: &Repo, cache: bool) -> (serde_json::Value, u64) {
+    let mut args = vec!["freshness", ".", "--format", "json", "--now", "2025-09-01"];
+    if !cache {
+        args.push("--no-cache");
+    }
+    let out = run_in(&repo.path, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let walked = value["commits_walked"].as_u64().unwrap();
+    value.as_object_mut().unwrap().remove("commits_walked");
+    (value, walked)
+}
+
+#[test]
+fn the_history_cache_never_changes_a_result() {
+    let repo = Repo::new();
+    repo.write(
+        "roles/data.blueprint.yaml",
+        &blueprint("data-engineer", RESP, KPIS),
+    );
+    repo.write("other.blueprint.yaml", &blueprint("other-role", RESP, KPIS));
+    repo.commit("Add", "2024-01-10", "Jane Doe");
+    repo.commit(
+        "Review\n\nBlueprint-Reviewed: data-engineer#kpis,summary",
+        "2024-03-01",
+        "Rita Review",
+    );
+    let resp2 = RESP.replace("Run the on-call rotation", "Own the data contracts");
+    repo.write(
+        "roles/data.blueprint.yaml",
+        &blueprint("data-engineer", &resp2, KPIS),
+    );
+    repo.commit("Responsibilities", "2025-06-01", "Ann Lee");
+
+    // The first run stores a snapshot of HEAD; the second is answered from it.
+    let (first, _) = with_and_without_cache(&repo, &[]);
+    assert!(first.contains("[stale-section]"), "{first}");
+    let snapshots = repo.path.join(".git/blueprint-lint/history");
+    assert_eq!(std::fs::read_dir(&snapshots).unwrap().count(), 1);
+    with_and_without_cache(&repo, &[]);
+    // Never anything in the work tree.
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+
+    // A newer HEAD: the walk stops where it meets the snapshot of the old one.
+    repo.write("notes.txt", "unrelated\n");
+    repo.commit("Unrelated", "2025-07-01", "Noise Maker");
+    let kpis2 = KPIS.replace("99.5%", "99.9%");
+    repo.write(
+        "other.blueprint.yaml",
+        &blueprint("other-role", RESP, &kpis2),
+    );
+    repo.commit("Other KPIs", "2025-08-01", "Ann Lee");
+    let (cold, cold_walked) = freshness_without_walk_count(&repo, false);
+    let (warm, warm_walked) = freshness_without_walk_count(&repo, true);
+    let (again, again_walked) = freshness_without_walk_count(&repo, true);
+    assert_eq!(cold, warm);
+    assert_eq!(cold, again);
+    assert!(
+        again_walked < cold_walked,
+        "{again_walked} vs {cold_walked}"
+    );
+    assert!(warm_walked <= cold_walked);
+    with_and_without_cache(&repo, &[]);
+    with_and_without_cache(&repo, &[]);
+
+    // Uncommitted edits: fewer sections to walk than when the snapshot was made (the review
+    // trailer then counts only as far as the walk would have read it), and PR mode.
+    repo.write(
+        "roles/data.blueprint.yaml",
+        &blueprint("data-engineer", &resp2, &kpis2),
+    );
+    with_and_without_cache(&repo, &[]);
+    let (pr, _) = with_and_without_cache(&repo, &["--changed-since", "HEAD"]);
+    assert!(pr.lines().all(|l| l.starts_with("roles/data")), "{pr}");
+
+    // A damaged snapshot is a cache miss, not an error.
+    for entry in std::fs::read_dir(&snapshots).unwrap() {
+        std::fs::write(entry.unwrap().path(), "{ not json").unwrap();
+    }
+    let (before, _) = with_and_without_cache(&repo, &[]);
+
+    // Ignored revisions change what the walk finds: a snapshot made without them is not used.
+    let responsibilities = repo.git(&["log", "--format=%H", "-1", "--grep", "Responsibilities"]);
+    repo.write(".git-blame-ignore-revs", &format!("{responsibilities}\n"));
+    let (ignored, _) = with_and_without_cache(&repo, &[]);
+    assert_ne!(ignored, before);
+}

@@ -142,22 +142,33 @@ pub(crate) fn load_project(
 pub fn run(args: CheckArgs) -> ExitCode {
     let stdout_tty = std::io::stdout().is_terminal();
     let color = args.color.enabled(stdout_tty);
+    let start = start_dir(&args.paths);
+    // PR mode: what changed since REV is asked of git while the folders are walked (both
+    // wait on the file system; together they were a fifth of a `--changed-since` run).
+    let (project, changed) = std::thread::scope(|scope| {
+        let changed = args.git.changed_since.as_deref().map(|rev| {
+            let start = &start;
+            scope.spawn(move || crate::history::changed_since(start, rev))
+        });
+        let project = load_project(&args.paths, args.config.as_deref(), args.color, args.quiet);
+        let changed = changed.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
+        });
+        (project, changed)
+    });
     let Project {
         config,
         targets,
         mut context,
         cwd,
-    } = match load_project(&args.paths, args.config.as_deref(), args.color, args.quiet) {
+    } = match project {
         Ok(p) => p,
         Err(code) => return code,
     };
     // Git: the PR-mode filter of the targets and the history walk, once, before the rules run.
     let git = match super::freshness::prepare_check(
-        &args.git,
-        &config,
-        &start_dir(&args.paths),
-        targets,
-        args.quiet,
+        &args.git, changed, &config, &start, targets, args.quiet,
     ) {
         Ok(git) => git,
         Err(message) => {

@@ -8,6 +8,7 @@ use crate::diagnostic::Level;
 use crate::history::{self, Day, FileHistory, History, Limit, NoHistory, SectionState};
 use crate::{discover, report, rules};
 use clap::{Args, ValueEnum};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,11 +58,13 @@ fn is_on(config: &Config, name: &str) -> bool {
     }
 }
 
-/// Filters the targets for `--changed-since` and walks the history once, when a history rule
+/// Filters the targets by `changed` (what `history::changed_since` found for `--changed-since`)
+/// and walks the history once, when a history rule
 /// is enabled and `--no-git` is not given. Outside a repository the history rules are skipped
 /// with one note on stderr (unless `quiet`).
 pub fn prepare_check(
     git: &GitArgs,
+    changed: Option<Result<HashSet<PathBuf>, String>>,
     config: &Config,
     start: &Path,
     targets: Vec<PathBuf>,
@@ -74,8 +77,8 @@ pub fn prepare_check(
         targets,
         unchanged: Vec::new(),
     };
-    if let Some(rev) = &git.changed_since {
-        let changed = history::changed_since(start, rev)?;
+    if let Some(changed) = changed {
+        let changed = changed?;
         let (keep, drop): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut setup.targets)
             .into_iter()
             .partition(|t| crate::fsutil::canonical(t).is_ok_and(|c| changed.contains(&c)));

@@ -16,6 +16,7 @@
 use super::{CommitInfo, Day, FileHistory, Limit, SectionState};
 use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
@@ -27,13 +28,31 @@ const FORMAT: u32 = 1;
 /// Snapshots kept per repository (the newest by modification time).
 const KEEP: usize = 8;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct SnapshotFile {
     format: u32,
     fingerprint: String,
     commit: String,
     commits: Vec<StoredCommit>,
     files: Vec<StoredFile>,
+}
+
+/// The same file as read: entries stay unparsed text until a walk asks for them (a PR run
+/// needs a handful of the thousands a full run stored).
+#[derive(Deserialize)]
+struct LazySnapshotFile {
+    format: u32,
+    fingerprint: String,
+    commit: String,
+    commits: Vec<Box<RawValue>>,
+    files: Vec<Box<RawValue>>,
+}
+
+/// Just the key of a stored file, read before the rest of it.
+#[derive(Deserialize)]
+struct StoredFileKey {
+    path: String,
+    blob: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -76,21 +95,46 @@ pub(super) struct Resolved {
 
 /// A snapshot loaded for use at one position of the new walk.
 pub(super) struct Snapshot {
-    commits: Vec<Arc<CommitInfo>>,
-    files: HashMap<(String, Oid), StoredFile>,
+    position: usize,
+    commits: Vec<Box<RawValue>>,
+    /// Parsed commits, shifted to the new walk's positions.
+    parsed: std::cell::RefCell<HashMap<usize, Arc<CommitInfo>>>,
+    files: HashMap<(String, Oid), Box<RawValue>>,
 }
 
 impl Snapshot {
+    fn commit(&self, index: usize) -> Option<Arc<CommitInfo>> {
+        if let Some(c) = self.parsed.borrow().get(&index) {
+            return Some(c.clone());
+        }
+        let c: StoredCommit = serde_json::from_str(self.commits.get(index)?.get()).ok()?;
+        let info = Arc::new(CommitInfo {
+            id: c.id,
+            time: c.time,
+            offset_minutes: c.offset_minutes,
+            author: c.author,
+            subject: c.subject,
+            position: c.position + self.position,
+        });
+        self.parsed.borrow_mut().insert(index, info.clone());
+        Some(info)
+    }
+
+    fn file(&self, path: &str, blob: Oid) -> Option<StoredFile> {
+        let raw = self.files.get(&(path.to_string(), blob))?;
+        serde_json::from_str(raw.get()).ok()
+    }
+
     /// The stored answer for a file at `path` with `blob`, when it covers every `pending`
     /// section.
     pub fn resolve(&self, path: &str, blob: Oid, pending: &HashSet<String>) -> Option<Resolved> {
-        let file = self.files.get(&(path.to_string(), blob))?;
+        let file = self.file(path, blob)?;
         let mut sections = Vec::with_capacity(pending.len());
         let mut alive_until = 0;
         let mut truncated_at = None;
         for key in pending {
             let (kind, index) = *file.sections.get(key)?;
-            let commit = self.commits.get(index)?.clone();
+            let commit = self.commit(index)?;
             alive_until = alive_until.max(commit.position);
             let state = match kind {
                 StoredKind::Changed => SectionState::Changed(commit),
@@ -108,7 +152,7 @@ impl Snapshot {
         let trailers = file
             .trailers
             .iter()
-            .filter_map(|(key, &index)| Some((key.clone(), self.commits.get(index)?.clone())))
+            .filter_map(|(key, &index)| Some((key.clone(), self.commit(index)?)))
             .filter(|(_, commit)| commit.position <= alive_until)
             .collect();
         Some(Resolved {
@@ -166,34 +210,28 @@ impl Snapshots {
     /// The snapshot made at `commit`, for use where the new walk meets it (`position`).
     pub fn load(&self, commit: Oid, position: usize) -> Option<Snapshot> {
         let path = self.available.get(&commit)?;
-        let stored: SnapshotFile = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        let stored: LazySnapshotFile = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
         if stored.format != FORMAT
             || stored.fingerprint != self.fingerprint
             || stored.commit != commit.to_string()
         {
             return None;
         }
-        let commits = stored
-            .commits
-            .into_iter()
-            .map(|c| {
-                Arc::new(CommitInfo {
-                    id: c.id,
-                    time: c.time,
-                    offset_minutes: c.offset_minutes,
-                    author: c.author,
-                    subject: c.subject,
-                    position: c.position + position,
-                })
-            })
-            .collect();
         let mut files = HashMap::new();
-        for file in stored.files {
-            if let Ok(blob) = Oid::from_str(&file.blob) {
-                files.insert((file.path.clone(), blob), file);
+        for raw in stored.files {
+            let Ok(key) = serde_json::from_str::<StoredFileKey>(raw.get()) else {
+                continue;
+            };
+            if let Ok(blob) = Oid::from_str(&key.blob) {
+                files.insert((key.path, blob), raw);
             }
         }
-        Some(Snapshot { commits, files })
+        Some(Snapshot {
+            position,
+            commits: stored.commits,
+            parsed: Default::default(),
+            files,
+        })
     }
 
     /// Stores what a walk from `head` found, together with what an earlier snapshot of the
@@ -202,20 +240,23 @@ impl Snapshots {
         let mut commits = Commits::default();
         let mut files: BTreeMap<(String, String), StoredFile> = BTreeMap::new();
         if let Some(previous) = self.load(head, 0) {
-            for (_, file) in previous.files {
+            for (path, blob) in previous.files.keys() {
+                let Some(file) = previous.file(path, *blob) else {
+                    continue;
+                };
                 let sections = file
                     .sections
                     .iter()
                     .filter_map(|(key, &(kind, i))| {
-                        let commit = previous.commits.get(i)?;
-                        Some((key.clone(), (kind, commits.index(commit))))
+                        let commit = previous.commit(i)?;
+                        Some((key.clone(), (kind, commits.index(&commit))))
                     })
                     .collect();
                 let trailers = file
                     .trailers
                     .iter()
                     .filter_map(|(key, &i)| {
-                        Some((key.clone(), commits.index(previous.commits.get(i)?)))
+                        Some((key.clone(), commits.index(&*previous.commit(i)?)))
                     })
                     .collect();
                 files.insert(
@@ -297,7 +338,7 @@ impl Snapshots {
             .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".json")))
             .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
             .collect();
-        snapshots.sort_by(|a, b| b.0.cmp(&a.0));
+        snapshots.sort_by_key(|s| std::cmp::Reverse(s.0));
         for (_, path) in snapshots.into_iter().skip(KEEP) {
             let _ = std::fs::remove_file(path);
         }

@@ -34,6 +34,11 @@ impl Rule for LadderDuplicateLevel {
                 first.insert(key, rung);
                 continue;
             };
+            // Findings in files that are only context would be dropped: don't build them
+            // (in PR mode that is nearly every file).
+            if !ctx.files[rung.file].is_target {
+                continue;
+            }
             let owner: &&super::ladder_util::Rung = owner;
             let level = &ladder.get(rung.level).id;
             let owner_name = owner
