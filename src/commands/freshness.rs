@@ -59,9 +59,8 @@ fn is_on(config: &Config, name: &str) -> bool {
 }
 
 /// Filters the targets by `changed` (what `history::changed_since` found for `--changed-since`)
-/// and walks the history once, when a history rule
-/// is enabled and `--no-git` is not given. Outside a repository the history rules are skipped
-/// with one note on stderr (unless `quiet`).
+/// and walks the history once, when a history rule is enabled and `--no-git` is not given.
+/// Outside a repository the history rules are skipped with one note on stderr (unless `quiet`).
 pub fn prepare_check(
     git: &GitArgs,
     changed: Option<Result<HashSet<PathBuf>, String>>,

@@ -63,7 +63,7 @@ impl CommitInfo {
     }
     /// The committer's calendar date.
     pub fn day(&self) -> Day {
-        (self.time + self.offset_minutes as i64 * 60).div_euclid(86_400)
+        local_day(self.time, self.offset_minutes)
     }
     pub fn date(&self) -> String {
         format_day(self.day())
@@ -113,6 +113,11 @@ impl SectionState {
             SectionState::Uncommitted { .. } => None,
         }
     }
+}
+
+/// The calendar day of a time (seconds since the epoch) at a UTC offset (minutes).
+fn local_day(time: i64, offset_minutes: i32) -> Day {
+    (time + offset_minutes as i64 * 60).div_euclid(86_400)
 }
 
 /// "1 day", "412 days".
@@ -936,7 +941,7 @@ impl RawCommit {
 
     /// The committer's calendar date.
     fn day(&self) -> Day {
-        (self.time + self.offset_minutes as i64 * 60).div_euclid(86_400)
+        local_day(self.time, self.offset_minutes)
     }
 
     /// The commit as findings describe it (looks the full commit up).
