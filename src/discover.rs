@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 pub struct Discovery {
     /// Files to report on.
     pub targets: Vec<PathBuf>,
+    /// Whether a target is a symbolic link (its canonical name may then differ from its own).
+    pub links: bool,
 }
 
 pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> {
@@ -17,6 +19,7 @@ pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> 
     for path in paths {
         if path.is_file() {
             if !config.is_excluded(path) {
+                links |= path.is_symlink();
                 targets.push(path.clone());
             }
         } else if path.is_dir() {
@@ -32,7 +35,7 @@ pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> 
         let mut seen = std::collections::HashSet::new();
         targets.retain(|p| seen.insert(crate::fsutil::canonical_or_same(p)));
     }
-    Ok(Discovery { targets })
+    Ok(Discovery { targets, links })
 }
 
 /// Every blueprint under `dir` that the config includes. Returns whether one of them is a

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Finding, LabelAt, Position, ResolvedLabel, Target};
+use crate::history::{Day, History};
 use crate::model::Blueprint;
 use crate::rules::{self, FileContext, RepoContext, RepoFile, RunEnv};
 use crate::source::{self, LoadProblem, SourceFile};
@@ -32,22 +33,53 @@ pub struct Outcome {
     pub files_checked: usize,
 }
 
-/// Checks `targets`; `context` are further blueprints that cross-file rules see.
-pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path) -> Outcome {
-    let config = env.config;
-    let target_set: HashSet<PathBuf> = targets.iter().map(|p| normalize(p)).collect();
-    let mut all: Vec<(PathBuf, bool)> = targets.iter().map(|p| (p.clone(), true)).collect();
-    let mut seen = target_set.clone();
-    for path in context {
-        if seen.insert(normalize(path)) {
-            all.push((path.clone(), false));
-        }
-    }
-    let max_bytes = max_bytes(config);
-    let mut processed: Vec<(FileState, Vec<Finding>)> = all
-        .par_iter()
-        .map(|(path, is_target)| process_file(env, path, *is_target, cwd, max_bytes))
+/// Checks `targets`; `context` are further blueprints that cross-file rules see. `history`
+/// gives the git history (or `None`): it is asked for only after the context files are read,
+/// so a walk running on another thread overlaps with that.
+pub fn check<'h>(
+    config: &Config,
+    today: Day,
+    targets: &[PathBuf],
+    context: &[PathBuf],
+    cwd: &Path,
+    history: impl FnOnce() -> Option<&'h History>,
+) -> Outcome {
+    // Paths are resolved in parallel: on thousands of files the `lstat`s add up.
+    let mut seen: HashSet<PathBuf> = targets.par_iter().map(|p| normalize(p)).collect();
+    let resolved: Vec<PathBuf> = context.par_iter().map(|p| normalize(p)).collect();
+    let context: Vec<&PathBuf> = context
+        .iter()
+        .zip(resolved)
+        .filter_map(|(path, canonical)| seen.insert(canonical).then_some(path))
         .collect();
+    let max_bytes = max_bytes(config);
+    // Context files run no per-file rule, so they need no history.
+    let without_history = RunEnv {
+        config,
+        history: None,
+        today,
+    };
+    // Meanwhile the shared parts of the file checks are built (the schema validator, compiled
+    // patterns): a run over few files would otherwise wait for them after the history.
+    let (mut processed, ()) = rayon::join(
+        || -> Vec<(FileState, Vec<Finding>)> {
+            context
+                .par_iter()
+                .map(|path| process_file(&without_history, path, false, cwd, max_bytes))
+                .collect()
+        },
+        || prepare_rules(config, !targets.is_empty()),
+    );
+    let env = RunEnv {
+        config,
+        history: history(),
+        today,
+    };
+    processed.par_extend(
+        targets
+            .par_iter()
+            .map(|path| process_file(&env, path, true, cwd, max_bytes)),
+    );
     processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
 
     let mut per_file: Vec<Vec<Finding>> = Vec::with_capacity(processed.len());
@@ -56,7 +88,7 @@ pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path)
         files.push(state);
         per_file.push(findings);
     }
-    run_repo_rules(env, &files, &mut per_file);
+    run_repo_rules(&env, &files, &mut per_file);
 
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
@@ -105,6 +137,18 @@ pub fn check(env: &RunEnv, targets: &[PathBuf], context: &[PathBuf], cwd: &Path)
         diagnostics,
         suppressed,
         files_checked,
+    }
+}
+
+fn prepare_rules(config: &Config, any_target: bool) {
+    if !any_target {
+        return;
+    }
+    crate::schema::validator();
+    for rule in rules::registry() {
+        if config.settings(rule.meta().name).configured != Some(crate::diagnostic::Level::Off) {
+            rule.prepare(config);
+        }
     }
 }
 

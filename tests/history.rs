@@ -739,6 +739,66 @@ fn changed_since_reports_only_changed_blueprints() {
     assert!(err.contains("names no commit"), "{err}");
 }
 
+/// PR mode walks the history of the changed files while the folders are still searched, from
+/// git's list of changed files; discovery may then disagree (a tracked file that .gitignore
+/// names, a folder argument). Either way PR mode must date each reported file exactly as a
+/// full check does.
+#[test]
+fn pr_mode_dates_files_exactly_as_a_full_check() {
+    let repo = Repo::new();
+    repo.write("a.blueprint.yaml", &blueprint("role-a", RESP, KPIS));
+    repo.write("sub/b.blueprint.yaml", &blueprint("role-b", RESP, KPIS));
+    repo.write("ignored.blueprint.yaml", &blueprint("role-i", RESP, KPIS));
+    repo.commit("Add", "2023-01-10", "Jane Doe");
+    // Tracked but ignored: discovery skips it, git still lists it as changed.
+    repo.write(".gitignore", "ignored.blueprint.yaml\n");
+    repo.commit("Ignore a file", "2023-02-10", "Jane Doe");
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    let resp2 = RESP.replace("on-call rotation", "on-call rotation and reviews");
+    repo.write("a.blueprint.yaml", &blueprint("role-a", &resp2, KPIS));
+    repo.write("sub/b.blueprint.yaml", &blueprint("role-b", &resp2, KPIS));
+    repo.write("ignored.blueprint.yaml", &blueprint("role-i", &resp2, KPIS));
+    repo.commit("Edit responsibilities", "2025-08-01", "Ann Lee");
+
+    let full = repo.history_findings("2025-09-01");
+    assert!(
+        full.iter()
+            .any(|l| l.starts_with("a.blueprint.yaml:") && l.contains("[stale-section]")),
+        "{full:?}"
+    );
+    assert!(
+        full.iter()
+            .any(|l| l.starts_with("sub/b.blueprint.yaml:") && l.contains("[section-drift]")),
+        "{full:?}"
+    );
+    assert!(!full.iter().any(|l| l.contains("ignored")), "{full:?}");
+
+    let (pr, _, _) = repo.check(&["--now", "2025-09-01", "--changed-since", "main"]);
+    assert_eq!(history_lines(&pr), full);
+
+    let out = run_in(
+        &repo.path,
+        &[
+            "check",
+            "sub",
+            "--format",
+            "concise",
+            "-q",
+            "--now",
+            "2025-09-01",
+            "--changed-since",
+            "main",
+        ],
+    );
+    let only_sub: Vec<String> = full
+        .iter()
+        .filter(|l| l.starts_with("sub/"))
+        .cloned()
+        .collect();
+    assert!(!only_sub.is_empty());
+    assert_eq!(history_lines(&stdout(&out)), only_sub);
+}
+
 #[test]
 fn freshness_table_and_markdown() {
     let repo = Repo::new();

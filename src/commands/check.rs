@@ -2,9 +2,12 @@
 
 use crate::cli::ColorChoice;
 use crate::config::Config;
+use crate::history::History;
 use crate::report::{self, outputs, Format, Report, Style};
-use crate::{baseline, discover, engine, rules};
+use crate::{baseline, discover, engine};
 use clap::Args;
+use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,12 +67,11 @@ fn start_dir(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-/// What every command that reads a project needs: the config in force, the blueprints to
-/// report on (`targets`) and every blueprint of the project (`context`, for cross-file rules).
+/// What the other commands that read a project need: the config in force and the blueprints
+/// to report on (`targets`).
 pub(crate) struct Project {
     pub config: Config,
     pub targets: Vec<PathBuf>,
-    pub context: Vec<PathBuf>,
     pub cwd: PathBuf,
 }
 
@@ -81,17 +83,42 @@ pub(crate) fn load_project(
     color: ColorChoice,
     quiet: bool,
 ) -> Result<Project, ExitCode> {
+    let config = load_config(paths, config_path, color)?;
+    let found = discover_project(paths, &config, quiet)?;
+    Ok(Project {
+        config,
+        targets: found.targets,
+        cwd: found.cwd,
+    })
+}
+
+/// What discovery found: the blueprints to report on and every other blueprint of the project
+/// (`context`, for cross-file rules).
+struct Found {
+    targets: Vec<PathBuf>,
+    target_links: bool,
+    context: Vec<PathBuf>,
+    cwd: PathBuf,
+}
+
+/// The config in force for `paths` (found from the first path's folder unless named).
+fn load_config(
+    paths: &[PathBuf],
+    config_path: Option<&Path>,
+    color: ColorChoice,
+) -> Result<Config, ExitCode> {
+    let cwd = crate::fsutil::current_dir();
+    Config::load(config_path, &start_dir(paths), cwd).map_err(|e| {
+        let stderr_color = color.enabled(std::io::stderr().is_terminal());
+        eprint!("{}", report::human::render_config_error(&e, stderr_color));
+        ExitCode::from(2)
+    })
+}
+
+fn discover_project(paths: &[PathBuf], config: &Config, quiet: bool) -> Result<Found, ExitCode> {
     let cwd = crate::fsutil::current_dir().to_path_buf();
     let start = start_dir(paths);
-    let config = match Config::load(config_path, &start, &cwd) {
-        Ok(c) => c,
-        Err(e) => {
-            let stderr_color = color.enabled(std::io::stderr().is_terminal());
-            eprint!("{}", report::human::render_config_error(&e, stderr_color));
-            return Err(ExitCode::from(2));
-        }
-    };
-    let discovery = match discover::collect(paths, &config) {
+    let discovery = match discover::collect(paths, config) {
         Ok(d) => d,
         Err(message) => {
             eprintln!("error: {message}");
@@ -122,18 +149,18 @@ pub(crate) fn load_project(
     // When a folder given is the project root itself (the usual `check .`), the targets are
     // already every blueprint of the project: the tree is not walked a second time.
     let mut context = Vec::new();
-    if let Some(root) = discover::project_root(&config, &start) {
+    if let Some(root) = discover::project_root(config, &start) {
         let canonical_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let root_given = paths
             .iter()
             .any(|p| p.is_dir() && std::fs::canonicalize(p).is_ok_and(|c| c == canonical_root));
         if !root_given {
-            discover::walk(&root, &config, &mut context);
+            discover::walk(&root, config, &mut context);
         }
     }
-    Ok(Project {
-        config,
+    Ok(Found {
         targets: discovery.targets,
+        target_links: discovery.links,
         context,
         cwd,
     })
@@ -143,46 +170,117 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let stdout_tty = std::io::stdout().is_terminal();
     let color = args.color.enabled(stdout_tty);
     let start = start_dir(&args.paths);
-    // PR mode: what changed since REV is asked of git while the folders are walked (both
-    // wait on the file system; together they were a fifth of a `--changed-since` run).
-    let (project, changed) = std::thread::scope(|scope| {
-        let changed = args.git.changed_since.as_deref().map(|rev| {
-            let start = &start;
-            scope.spawn(move || crate::history::changed_since(start, rev))
-        });
-        let project = load_project(&args.paths, args.config.as_deref(), args.color, args.quiet);
-        let changed = changed.map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
-        });
-        (project, changed)
-    });
-    let Project {
-        config,
-        targets,
-        mut context,
-        cwd,
-    } = match project {
-        Ok(p) => p,
+    let config = match load_config(&args.paths, args.config.as_deref(), args.color) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    // Git: the PR-mode filter of the targets and the history walk, once, before the rules run.
-    let git = match super::freshness::prepare_check(
-        &args.git, changed, &config, &start, targets, args.quiet,
-    ) {
-        Ok(git) => git,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+    let today = args.git.now.unwrap_or_else(crate::history::today);
+    let history: OnceCell<Result<Option<History>, String>> = OnceCell::new();
+    let checked = std::thread::scope(|scope| {
+        // PR mode: what changed since REV is asked of git while the folders are walked, and
+        // the history of the changed files is walked right after, on the same thread, while
+        // the main thread discovers and reads every blueprint for the cross-file rules.
+        let (changed_tx, changed_rx) = std::sync::mpsc::channel();
+        let pr_thread = args.git.changed_since.as_deref().map(|rev| {
+            let (config, start, git_args, paths) = (&config, &start, &args.git, &args.paths);
+            let quiet = args.quiet;
+            scope.spawn(move || {
+                let changed = crate::history::changed_since(start, rev);
+                let candidates = changed
+                    .as_ref()
+                    .ok()
+                    .map(|c| pr_candidates(c, paths, config));
+                let _ = changed_tx.send(changed);
+                let candidates =
+                    candidates.filter(|c| super::freshness::history_wanted(git_args, config, c))?;
+                let walked = super::freshness::walk_for_check(
+                    git_args,
+                    config,
+                    start,
+                    &candidates,
+                    today,
+                    quiet,
+                );
+                Some((candidates, walked))
+            })
+        });
+        let project = discover_project(&args.paths, &config, args.quiet)?;
+        let changed = pr_thread.as_ref().map(|_| {
+            changed_rx
+                .recv()
+                .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
+        });
+        let Found {
+            targets,
+            target_links,
+            mut context,
+            cwd,
+        } = project;
+        let git = super::freshness::select_targets(&args.git, changed, targets, target_links)
+            .map_err(|message| {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            })?;
+        context.extend(git.unchanged.iter().cloned());
+        // The history walk, once: on its own thread while the engine reads the context
+        // blueprints (which need no history); the engine waits for it only before the rules
+        // of the reported files run.
+        let walk_wanted = super::freshness::history_wanted(&args.git, &config, &git.targets);
+        let walk_now = |quiet: bool| {
+            super::freshness::walk_for_check(&args.git, &config, &start, &git.targets, today, quiet)
+        };
+        std::thread::scope(|inner| {
+            let full_walk = (walk_wanted && pr_thread.is_none())
+                .then(|| inner.spawn(move || walk_now(args.quiet)));
+            let wait_for_history = || {
+                let joined = |handle: std::thread::ScopedJoinHandle<_>| {
+                    handle.join().unwrap_or_else(|_| {
+                        Some((Vec::new(), Err("the history walk failed".into())))
+                    })
+                };
+                history
+                    .get_or_init(|| {
+                        if !walk_wanted {
+                            return Ok(None);
+                        }
+                        if let Some(handle) = full_walk {
+                            return handle
+                                .join()
+                                .unwrap_or_else(|_| Err("the history walk failed".to_string()));
+                        }
+                        // PR mode: the early walk stands when it traced exactly the files reported
+                        // on; otherwise (a link, an unusual include pattern) walk for those.
+                        // (Its notes, if it ran, are printed already.)
+                        match pr_thread.map(joined) {
+                            Some(Some((traced, walked))) if same_files(&traced, &git.targets) => {
+                                walked
+                            }
+                            Some(Some(_)) => walk_now(true),
+                            _ => walk_now(args.quiet),
+                        }
+                    })
+                    .as_ref()
+                    .ok()
+                    .and_then(Option::as_ref)
+            };
+            Ok(engine::check(
+                &config,
+                today,
+                &git.targets,
+                &context,
+                &cwd,
+                wait_for_history,
+            ))
+        })
+    });
+    let mut outcome = match checked {
+        Ok(outcome) => outcome,
+        Err(code) => return code,
     };
-    context.extend(git.unchanged.iter().cloned());
-    let env = rules::RunEnv {
-        config: &config,
-        history: git.history.as_ref(),
-        today: git.today,
-    };
-    let mut outcome = engine::check(&env, &git.targets, &context, &cwd);
+    if let Some(Err(message)) = history.get() {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &outcome.files, &outcome.diagnostics) {
             Ok(n) => {
@@ -258,7 +356,39 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if write_failed {
         return ExitCode::from(2);
     }
-    exit_for(&report, args.fail_on)
+    let code = exit_for(&report, args.fail_on);
+    // The process ends here: freeing thousands of parsed files one by one only delays it.
+    std::mem::forget(outcome);
+    code
+}
+
+/// PR mode: the changed files (canonical paths) that discovery would report on: under a path
+/// given and matched by the config's `include` and `exclude`. Computed from git's answer alone,
+/// so the history walk can start before the folders are searched; `same_files` checks it.
+fn pr_candidates(changed: &HashSet<PathBuf>, paths: &[PathBuf], config: &Config) -> Vec<PathBuf> {
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| crate::fsutil::canonical(p).ok())
+        .collect();
+    let mut out: Vec<PathBuf> = changed
+        .iter()
+        .filter(|c| roots.iter().any(|r| c.starts_with(r)))
+        .filter(|c| config.is_included(c) && !config.is_excluded(c))
+        .cloned()
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether `traced` (canonical, sorted) are exactly the files `targets` name.
+fn same_files(traced: &[PathBuf], targets: &[PathBuf]) -> bool {
+    let mut resolved: Vec<PathBuf> = targets
+        .iter()
+        .map(|t| crate::fsutil::canonical_or_same(t))
+        .collect();
+    resolved.sort();
+    resolved.dedup();
+    resolved == traced
 }
 
 fn exit_for(report: &Report, fail_on: outputs::FailOn) -> ExitCode {

@@ -37,9 +37,8 @@ pub struct GitArgs {
     pub no_cache: bool,
 }
 
-/// What `check` needs from git.
+/// What `check` needs from git before the files are read.
 pub struct GitSetup {
-    pub history: Option<History>,
     pub today: Day,
     /// The files to report on (all targets, or in PR mode the changed ones).
     pub targets: Vec<PathBuf>,
@@ -58,41 +57,59 @@ fn is_on(config: &Config, name: &str) -> bool {
     }
 }
 
-/// Filters the targets by `changed` (what `history::changed_since` found for `--changed-since`)
-/// and walks the history once, when a history rule is enabled and `--no-git` is not given.
-/// Outside a repository the history rules are skipped with one note on stderr (unless `quiet`).
-pub fn prepare_check(
+/// Filters the targets by `changed` (what `history::changed_since` found for `--changed-since`).
+/// `links`: whether a target is a symbolic link.
+pub fn select_targets(
     git: &GitArgs,
     changed: Option<Result<HashSet<PathBuf>, String>>,
-    config: &Config,
-    start: &Path,
     targets: Vec<PathBuf>,
-    quiet: bool,
+    links: bool,
 ) -> Result<GitSetup, String> {
     let today = git.now.unwrap_or_else(history::today);
     let mut setup = GitSetup {
-        history: None,
         today,
         targets,
         unchanged: Vec::new(),
     };
     if let Some(changed) = changed {
         let changed = changed?;
+        // A file that is not a link has its own name in its canonical path: only the targets
+        // named like a changed file need resolving (a PR changes few of thousands).
+        let names: HashSet<&std::ffi::OsStr> =
+            changed.iter().filter_map(|c| c.file_name()).collect();
         let (keep, drop): (Vec<PathBuf>, Vec<PathBuf>) = std::mem::take(&mut setup.targets)
             .into_iter()
-            .partition(|t| crate::fsutil::canonical(t).is_ok_and(|c| changed.contains(&c)));
+            .partition(|t| {
+                (links || t.file_name().is_some_and(|n| names.contains(n)))
+                    && crate::fsutil::canonical(t).is_ok_and(|c| changed.contains(&c))
+            });
         setup.targets = keep;
         setup.unchanged = drop;
     }
-    let needed = rules::HISTORY_RULES.iter().any(|r| is_on(config, r));
-    if git.no_git || !needed || setup.targets.is_empty() {
-        return Ok(setup);
-    }
+    Ok(setup)
+}
+
+/// Whether `check` reads the history at all: a history rule is enabled, `--no-git` is not
+/// given and there is something to report on.
+pub fn history_wanted(git: &GitArgs, config: &Config, targets: &[PathBuf]) -> bool {
+    !git.no_git && !targets.is_empty() && rules::HISTORY_RULES.iter().any(|r| is_on(config, r))
+}
+
+/// Walks the history of `targets` once for `check` (see `history_wanted`). Outside a
+/// repository the history rules are skipped with one note on stderr (unless `quiet`).
+pub fn walk_for_check(
+    git: &GitArgs,
+    config: &Config,
+    start: &Path,
+    targets: &[PathBuf],
+    today: Day,
+    quiet: bool,
+) -> Result<Option<History>, String> {
     let stale = config.settings("stale-section");
     let stop_before_day =
         is_on(config, "stale-section").then(|| today - history::largest_max_age(&stale));
     let options = history::WalkOptions {
-        files: &setup.targets,
+        files: targets,
         ignore_revs: &config.history.ignore_revs,
         stop_before_day,
         cache: !git.no_cache,
@@ -105,7 +122,7 @@ pub fn prepare_check(
                     h.unknown_ignore_revs.join(", ")
                 );
             }
-            setup.history = Some(h);
+            Ok(Some(h))
         }
         Err(NoHistory::NotARepository) => {
             if !quiet {
@@ -114,12 +131,10 @@ pub fn prepare_check(
                     display_dir(start)
                 );
             }
+            Ok(None)
         }
-        Err(NoHistory::Failed(message)) => {
-            return Err(format!("cannot read the git history: {message}"));
-        }
+        Err(NoHistory::Failed(message)) => Err(format!("cannot read the git history: {message}")),
     }
-    Ok(setup)
 }
 
 fn display_dir(dir: &Path) -> String {

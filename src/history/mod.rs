@@ -24,11 +24,12 @@
 //!   count as changes (their changes are carried through to the state before them).
 
 use crate::yaml::{self, Node, Value};
-use git2::{ObjectType, Oid, Repository, Tree};
+use git2::{ObjectType, Oid, Repository};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 mod cache;
@@ -349,8 +350,67 @@ pub enum NoHistory {
     Failed(String),
 }
 
+/// libgit2's allocator, as its C interface declares it (`git2/sys/alloc.h`).
+#[repr(C)]
+struct GitAllocator {
+    malloc: unsafe extern "C" fn(usize, *const std::ffi::c_char, i32) -> *mut std::ffi::c_void,
+    realloc: unsafe extern "C" fn(
+        *mut std::ffi::c_void,
+        usize,
+        *const std::ffi::c_char,
+        i32,
+    ) -> *mut std::ffi::c_void,
+    free: unsafe extern "C" fn(*mut std::ffi::c_void),
+}
+
+unsafe extern "C" fn git_malloc(
+    size: usize,
+    _file: *const std::ffi::c_char,
+    _line: i32,
+) -> *mut std::ffi::c_void {
+    libmimalloc_sys::mi_malloc(size)
+}
+
+unsafe extern "C" fn git_realloc(
+    ptr: *mut std::ffi::c_void,
+    size: usize,
+    _file: *const std::ffi::c_char,
+    _line: i32,
+) -> *mut std::ffi::c_void {
+    libmimalloc_sys::mi_realloc(ptr, size)
+}
+
+unsafe extern "C" fn git_free(ptr: *mut std::ffi::c_void) {
+    libmimalloc_sys::mi_free(ptr)
+}
+
+/// Every use of libgit2 starts here. libgit2 allocates through mimalloc, like the rest of the
+/// tool: on the walk's thread the C allocator grew its heap one page (one `mprotect`) at a
+/// time, thousands of times per run. The allocator must be set before libgit2 allocates
+/// anything, hence once, before the first call into git2.
+fn libgit2_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        static ALLOCATOR: GitAllocator = GitAllocator {
+            malloc: git_malloc,
+            realloc: git_realloc,
+            free: git_free,
+        };
+        // SAFETY: GIT_OPT_SET_ALLOCATOR takes a pointer to a `git_allocator`, which
+        // `GitAllocator` mirrors field by field; the static lives for the whole process.
+        // Set before libgit2 is initialised, it is kept by the initialisation.
+        unsafe {
+            libgit2_sys::git_libgit2_opts(
+                libgit2_sys::GIT_OPT_SET_ALLOCATOR as std::ffi::c_int,
+                &ALLOCATOR as *const GitAllocator,
+            );
+        }
+    });
+}
+
 /// Opens the repository around `start` (a folder or a file).
 fn open(start: &Path) -> Result<Repository, NoHistory> {
+    libgit2_ready();
     // Reading only: skip hash verification of every object read. The walk keeps the objects it
     // needs itself (see `Walker::tree`); libgit2's object cache would only add the cost of
     // filling it and of freeing thousands of entries at the end.
@@ -570,6 +630,9 @@ fn stamps_of(text: &str) -> Stamps {
 
 struct Walker<'r> {
     repo: &'r Repository,
+    /// Objects are read raw: a tree is scanned in place instead of being parsed into
+    /// libgit2's entry list (an allocation and a mode parse per entry, a third of a walk).
+    odb: Option<git2::Odb<'r>>,
     blobs: HashMap<Oid, Arc<BlobSections>>,
     /// Section text seen before -> its hashes: a new version of a file re-parses only the
     /// sections whose text changed.
@@ -577,14 +640,59 @@ struct Walker<'r> {
     /// Trees read for the commit being compared and for the one before: a commit's trees are
     /// the "new" side of one comparison and the "old" side of the next, so each is read once.
     /// (libgit2's own object cache is off for the walk: filling and freeing it cost more.)
-    trees: HashMap<Oid, Tree<'r>>,
-    previous_trees: HashMap<Oid, Tree<'r>>,
+    trees: HashMap<Oid, Rc<RawTree>>,
+    previous_trees: HashMap<Oid, Rc<RawTree>>,
+}
+
+/// One entry of a raw tree object: `<mode> <name>\0<20-byte id>`.
+struct RawEntry {
+    name: std::ops::Range<usize>,
+    id: Oid,
+    /// `Some(true)` folder, `Some(false)` file (or link), `None` submodule.
+    folder: Option<bool>,
+}
+
+/// A tree object as stored: the bytes and where each entry is, in git's order.
+struct RawTree {
+    data: Vec<u8>,
+    entries: Vec<RawEntry>,
+}
+
+impl RawTree {
+    /// `None` when the object is damaged (the walk then treats the folder as absent, as a
+    /// failed lookup did before).
+    fn parse(data: Vec<u8>) -> Option<RawTree> {
+        let mut entries = Vec::new();
+        let mut at = 0;
+        while at < data.len() {
+            let space = at + data[at..].iter().position(|&b| b == b' ')?;
+            let nul = space + data[space..].iter().position(|&b| b == 0)?;
+            let id = Oid::from_bytes(data.get(nul + 1..nul + 21)?).ok()?;
+            let folder = match &data[at..space] {
+                b"40000" | b"040000" => Some(true),
+                b"160000" => None,
+                _ => Some(false),
+            };
+            entries.push(RawEntry {
+                name: space + 1..nul,
+                id,
+                folder,
+            });
+            at = nul + 21;
+        }
+        Some(RawTree { data, entries })
+    }
+
+    fn name(&self, entry: &RawEntry) -> &[u8] {
+        &self.data[entry.name.clone()]
+    }
 }
 
 impl<'r> Walker<'r> {
     fn new(repo: &'r Repository) -> Self {
         Walker {
             repo,
+            odb: repo.odb().ok(),
             blobs: HashMap::new(),
             chunks: HashMap::new(),
             trees: HashMap::new(),
@@ -592,13 +700,19 @@ impl<'r> Walker<'r> {
         }
     }
 
-    fn tree(&mut self, id: Oid) -> Option<Tree<'r>> {
+    fn tree(&mut self, id: Oid) -> Option<Rc<RawTree>> {
         if let Some(tree) = self.trees.get(&id) {
             return Some(tree.clone());
         }
         let tree = match self.previous_trees.remove(&id) {
             Some(tree) => tree,
-            None => self.repo.find_tree(id).ok()?,
+            None => {
+                let object = self.odb.as_ref()?.read(id).ok()?;
+                if object.kind() != ObjectType::Tree {
+                    return None;
+                }
+                Rc::new(RawTree::parse(object.data().to_vec())?)
+            }
         };
         self.trees.insert(id, tree.clone());
         Some(tree)
@@ -696,64 +810,57 @@ impl<'r> Walker<'r> {
         }
         let old_tree = old.and_then(|id| self.tree(id));
         let new_tree = new.and_then(|id| self.tree(id));
-        // Both trees are sorted in git's order: a merge join finds the differing entries
-        // without copying names or building maps.
-        let side = |e: &git2::TreeEntry<'_>| -> Option<(Oid, bool)> {
-            match e.kind()? {
-                ObjectType::Tree => Some((e.id(), true)),
-                ObjectType::Blob => Some((e.id(), false)),
-                _ => None,
-            }
-        };
-        // (name taken from the new tree?, index there, old side, new side)
-        let mut names: Vec<(bool, usize, Option<Side>, Option<Side>)> = Vec::new();
-        let (n_old, n_new) = (
-            old_tree.as_ref().map_or(0, Tree::len),
-            new_tree.as_ref().map_or(0, Tree::len),
+        let no_entries: &[RawEntry] = &[];
+        let (a_entries, b_entries) = (
+            old_tree.as_ref().map_or(no_entries, |t| &t.entries),
+            new_tree.as_ref().map_or(no_entries, |t| &t.entries),
         );
+        let side = |e: &RawEntry| -> Option<Side> { e.folder.map(|folder| (e.id, folder)) };
+        // Both trees are sorted in git's order: a merge join finds the differing entries.
+        // (name, old side, new side)
+        let mut names: Vec<(&[u8], Option<Side>, Option<Side>)> = Vec::new();
         let (mut i, mut j) = (0, 0);
-        while i < n_old || j < n_new {
-            let a = old_tree
-                .as_ref()
-                .filter(|_| i < n_old)
-                .and_then(|t| t.get(i));
-            let b = new_tree
-                .as_ref()
-                .filter(|_| j < n_new)
-                .and_then(|t| t.get(j));
-            let order = match (&a, &b) {
-                (Some(a), Some(b)) => git_order(a, b),
+        while i < a_entries.len() || j < b_entries.len() {
+            let order = match (a_entries.get(i), b_entries.get(j)) {
+                (Some(a), Some(b)) => {
+                    let (ta, tb) = (old_tree.as_ref(), new_tree.as_ref());
+                    let (ta, tb) = (ta.expect("old tree"), tb.expect("new tree"));
+                    git_order(
+                        (ta.name(a), a.folder == Some(true)),
+                        (tb.name(b), b.folder == Some(true)),
+                    )
+                }
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => break,
             };
             match order {
                 std::cmp::Ordering::Less => {
-                    let a = a.expect("old entry");
-                    names.push((false, i, side(&a), None));
+                    let a = &a_entries[i];
+                    names.push((old_tree.as_ref().expect("old tree").name(a), side(a), None));
                     i += 1;
                 }
                 std::cmp::Ordering::Greater => {
-                    let b = b.expect("new entry");
-                    names.push((true, j, None, side(&b)));
+                    let b = &b_entries[j];
+                    names.push((new_tree.as_ref().expect("new tree").name(b), None, side(b)));
                     j += 1;
                 }
                 std::cmp::Ordering::Equal => {
-                    let (a, b) = (a.expect("old entry"), b.expect("new entry"));
-                    if a.id() != b.id() {
-                        names.push((true, j, side(&a), side(&b)));
+                    let (a, b) = (&a_entries[i], &b_entries[j]);
+                    if a.id != b.id || a.folder != b.folder {
+                        names.push((
+                            new_tree.as_ref().expect("new tree").name(b),
+                            side(a),
+                            side(b),
+                        ));
                     }
                     i += 1;
                     j += 1;
                 }
             }
         }
-        for (from_new, index, o, n) in names {
-            let tree = if from_new { &new_tree } else { &old_tree };
-            let Some(entry) = tree.as_ref().and_then(|t| t.get(index)) else {
-                continue;
-            };
-            let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+        for (name, o, n) in names {
+            let Ok(name) = std::str::from_utf8(name) else {
                 continue;
             };
             let len = prefix.len();
@@ -788,24 +895,25 @@ impl<'r> Walker<'r> {
     }
 }
 
-/// Git's tree order: names compared bytewise, a folder as if it ended in `/`.
-fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
-    let (na, nb) = (a.name_bytes(), b.name_bytes());
+/// Git's tree order: names compared bytewise, a folder as if it ended in `/`. Each side is
+/// (name, is a folder).
+fn git_order(a: (&[u8], bool), b: (&[u8], bool)) -> std::cmp::Ordering {
+    let ((na, fa), (nb, fb)) = (a, b);
     let common = na.len().min(nb.len());
     match na[..common].cmp(&nb[..common]) {
         std::cmp::Ordering::Equal => {}
         other => return other,
     }
-    let tail = |name: &[u8], e: &git2::TreeEntry<'_>| -> u8 {
+    let tail = |name: &[u8], folder: bool| -> u8 {
         if name.len() > common {
             name[common]
-        } else if e.kind() == Some(ObjectType::Tree) {
+        } else if folder {
             b'/'
         } else {
             0
         }
     };
-    tail(na, a).cmp(&tail(nb, b))
+    tail(na, fa).cmp(&tail(nb, fb))
 }
 
 fn is_yaml(name: &str) -> bool {
@@ -1500,6 +1608,7 @@ mod tests {
     #[test]
     fn split_sections_equal_a_full_parse() {
         let w = |text: &str| {
+            libgit2_ready();
             let repo = Repository::init(tempfile::tempdir().unwrap().path()).unwrap();
             let mut walker = Walker::new(&repo);
             let a = walker.sections(text);

@@ -244,6 +244,10 @@ impl Rule for LevelQualifierMismatch {
         &META
     }
 
+    fn prepare(&self, config: &crate::config::Config) {
+        patterns(&config.levels);
+    }
+
     fn check_file(&self, ctx: &FileContext, settings: &RuleSettings, out: &mut Vec<Finding>) {
         let (Some(blueprint), Some(root)) =
             (ctx.blueprint, ctx.document().and_then(|d| d.root.as_ref()))

@@ -191,6 +191,9 @@ pub struct RepoFile<'a> {
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
     fn check_file(&self, _ctx: &FileContext, _settings: &RuleSettings, _out: &mut Vec<Finding>) {}
+    /// Builds what the rule's file checks share (compiled patterns, say) ahead of the first
+    /// file, so that the engine can do it while it reads the context files.
+    fn prepare(&self, _config: &crate::config::Config) {}
     /// Findings with the index of the file they belong to.
     fn check_repo(
         &self,

@@ -47,6 +47,10 @@ impl Rule for PlaceholderText {
         &META
     }
 
+    fn prepare(&self, _config: &crate::config::Config) {
+        builtin();
+    }
+
     fn check_file(&self, ctx: &FileContext, settings: &RuleSettings, out: &mut Vec<Finding>) {
         let Some(root) = ctx.document().and_then(|d| d.root.as_ref()) else {
             return;
