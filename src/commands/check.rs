@@ -216,11 +216,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
             mut context,
             cwd,
         } = project;
-        let git = super::freshness::select_targets(&args.git, changed, targets, target_links)
-            .map_err(|message| {
+        let git = super::freshness::select_targets(changed, targets, target_links).map_err(
+            |message| {
                 eprintln!("error: {message}");
                 ExitCode::from(2)
-            })?;
+            },
+        )?;
         context.extend(git.unchanged.iter().cloned());
         // The history walk, once: on its own thread while the engine reads the context
         // blueprints (which need no history); the engine waits for it only before the rules

@@ -39,7 +39,6 @@ pub struct GitArgs {
 
 /// What `check` needs from git before the files are read.
 pub struct GitSetup {
-    pub today: Day,
     /// The files to report on (all targets, or in PR mode the changed ones).
     pub targets: Vec<PathBuf>,
     /// Targets left out by `--changed-since`: still seen by cross-file rules.
@@ -60,14 +59,11 @@ fn is_on(config: &Config, name: &str) -> bool {
 /// Filters the targets by `changed` (what `history::changed_since` found for `--changed-since`).
 /// `links`: whether a target is a symbolic link.
 pub fn select_targets(
-    git: &GitArgs,
     changed: Option<Result<HashSet<PathBuf>, String>>,
     targets: Vec<PathBuf>,
     links: bool,
 ) -> Result<GitSetup, String> {
-    let today = git.now.unwrap_or_else(history::today);
     let mut setup = GitSetup {
-        today,
         targets,
         unchanged: Vec::new(),
     };
