@@ -60,7 +60,7 @@ fn short_hash(text: &str) -> String {
 /// or, for findings about the whole file, the message.
 fn content_hash(file: &FileState, d: &Diagnostic) -> String {
     let node = (!d.pointer.is_empty())
-        .then(|| file.document.as_ref()?.root.as_ref()?.lookup(&d.pointer))
+        .then(|| file.document()?.root.as_ref()?.lookup(&d.pointer))
         .flatten();
     match node {
         Some((node, _)) => short_hash(&canonical(&node.to_json()).to_string()),

@@ -30,6 +30,8 @@ pub struct Config {
     pub levels: crate::levels::Ladder,
     /// The `history:` settings (ignored revisions for the freshness walk).
     pub history: crate::history::HistoryConfig,
+    /// `base_dir` made absolute, once: every discovered file is matched against the globs.
+    absolute_base: std::sync::OnceLock<PathBuf>,
 }
 
 /// A problem in the config file, with the exact place when there is one.
@@ -85,6 +87,7 @@ impl Config {
             rules: HashMap::new(),
             levels: crate::levels::default_ladder(),
             history: crate::history::HistoryConfig::default(),
+            absolute_base: std::sync::OnceLock::new(),
         }
     }
 
@@ -175,6 +178,9 @@ impl Config {
 
     /// Is `path` (relative to the base dir, or absolute) excluded?
     pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
         let rel = self.relative(path);
         self.exclude.is_match(&rel) || rel.ancestors().any(|a| self.exclude.is_match(a))
     }
@@ -184,11 +190,9 @@ impl Config {
     }
 
     fn relative(&self, path: &Path) -> PathBuf {
-        let base = absolute(&self.base_dir);
+        let base = self.absolute_base.get_or_init(|| absolute(&self.base_dir));
         let abs = absolute(path);
-        abs.strip_prefix(&base)
-            .map(Path::to_path_buf)
-            .unwrap_or(abs)
+        abs.strip_prefix(base).map(Path::to_path_buf).unwrap_or(abs)
     }
 }
 

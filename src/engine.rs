@@ -12,6 +12,8 @@ use crate::yaml::{self, Document, ParseError, Span};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 /// Files larger than this are never read, even with `file-too-large` switched off.
 const HARD_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -19,10 +21,27 @@ const HARD_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// One file after loading and parsing.
 pub struct FileState {
     pub source: SourceFile,
-    pub document: Option<Document>,
+    /// The parsed file: set when loaded for a reported file. A context file's is parsed
+    /// again only if a finding points into it (its loading turned it into the blueprint, and
+    /// thousands of them kept in memory cost more than the rare second parse).
+    document: OnceLock<Option<Document>>,
     pub blueprint: Option<Blueprint>,
     /// Reported on (as opposed to loaded only so cross-file rules can see it).
     pub is_target: bool,
+}
+
+impl FileState {
+    /// The parsed file (`None` when it could not be read or parsed).
+    pub fn document(&self) -> Option<&Document> {
+        self.document
+            .get_or_init(|| parse_context(&self.source.text).ok())
+            .as_ref()
+    }
+}
+
+/// What cross-file rules need of a context file: its header and career sections.
+fn parse_context(text: &str) -> Result<Document, ParseError> {
+    yaml::parse_sections(text, yaml::CONTEXT_KEYS).map_or_else(|| yaml::parse(text), Ok)
 }
 
 pub struct Outcome {
@@ -33,43 +52,62 @@ pub struct Outcome {
     pub files_checked: usize,
 }
 
-/// Checks `targets`; `context` are further blueprints that cross-file rules see. `history`
-/// gives the git history (or `None`): it is asked for only after the context files are read,
-/// so a walk running on another thread overlaps with that.
+/// The blueprints that cross-file rules see besides the reported ones, read and parsed.
+#[derive(Default)]
+pub struct Context {
+    /// (resolved path, the file), in the order given.
+    files: Vec<(PathBuf, FileState)>,
+}
+
+/// Stage one: reads the context files (in parallel) and meanwhile builds the shared parts of
+/// the file checks (the schema validator, compiled patterns) unless `prepare` is false, so
+/// that a run over few files does not wait for them after the history. Files not read yet
+/// when `cancel` is set are skipped (the run turned out to have nothing to report on).
+pub fn load_context(
+    config: &Config,
+    paths: &[PathBuf],
+    cwd: &Path,
+    prepare: bool,
+    cancel: &AtomicBool,
+) -> Context {
+    let max_bytes = max_bytes(config);
+    let (files, ()) = rayon::join(
+        || {
+            paths
+                .par_iter()
+                .filter(|_| !cancel.load(Ordering::Relaxed))
+                // Paths are resolved in parallel: on thousands of files the `lstat`s add up.
+                .map(|path| (normalize(path), load_context_file(path, cwd, max_bytes)))
+                .collect()
+        },
+        || {
+            if prepare {
+                prepare_rules(config);
+            }
+        },
+    );
+    Context { files }
+}
+
+/// Stage two: checks `targets`, with `context` (from `load_context`; a file that is also a
+/// target is checked as a target). `history` gives the git history (or `None`): it is asked
+/// for only now, so a walk running on another thread overlaps with reading the context.
 pub fn check<'h>(
     config: &Config,
     today: Day,
     targets: &[PathBuf],
-    context: &[PathBuf],
+    context: Context,
     cwd: &Path,
     history: impl FnOnce() -> Option<&'h History>,
 ) -> Outcome {
-    // Paths are resolved in parallel: on thousands of files the `lstat`s add up.
     let mut seen: HashSet<PathBuf> = targets.par_iter().map(|p| normalize(p)).collect();
-    let resolved: Vec<PathBuf> = context.par_iter().map(|p| normalize(p)).collect();
-    let context: Vec<&PathBuf> = context
-        .iter()
-        .zip(resolved)
-        .filter_map(|(path, canonical)| seen.insert(canonical).then_some(path))
+    let mut processed: Vec<(FileState, Vec<Finding>)> = context
+        .files
+        .into_iter()
+        .filter(|(resolved, _)| seen.insert(resolved.clone()))
+        .map(|(_, state)| (state, Vec::new()))
         .collect();
     let max_bytes = max_bytes(config);
-    // Context files run no per-file rule, so they need no history.
-    let without_history = RunEnv {
-        config,
-        history: None,
-        today,
-    };
-    // Meanwhile the shared parts of the file checks are built (the schema validator, compiled
-    // patterns): a run over few files would otherwise wait for them after the history.
-    let (mut processed, ()) = rayon::join(
-        || -> Vec<(FileState, Vec<Finding>)> {
-            context
-                .par_iter()
-                .map(|path| process_file(&without_history, path, false, cwd, max_bytes))
-                .collect()
-        },
-        || prepare_rules(config, !targets.is_empty()),
-    );
     let env = RunEnv {
         config,
         history: history(),
@@ -78,7 +116,7 @@ pub fn check<'h>(
     processed.par_extend(
         targets
             .par_iter()
-            .map(|path| process_file(&env, path, true, cwd, max_bytes)),
+            .map(|path| process_file(&env, path, cwd, max_bytes)),
     );
     processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
 
@@ -107,7 +145,7 @@ pub fn check<'h>(
             .collect();
         // A file that could not be parsed ran no rule: its comments neither silence nor
         // go unused.
-        let Some(document) = files[index].document.as_ref() else {
+        let Some(document) = files[index].document() else {
             diagnostics.extend(resolved);
             continue;
         };
@@ -140,10 +178,7 @@ pub fn check<'h>(
     }
 }
 
-fn prepare_rules(config: &Config, any_target: bool) {
-    if !any_target {
-        return;
-    }
+fn prepare_rules(config: &Config) {
     crate::schema::validator();
     for rule in rules::registry() {
         if config.settings(rule.meta().name).configured != Some(crate::diagnostic::Level::Off) {
@@ -165,13 +200,8 @@ fn max_bytes(config: &Config) -> u64 {
     }
 }
 
-fn process_file(
-    env: &RunEnv,
-    path: &Path,
-    is_target: bool,
-    cwd: &Path,
-    max_bytes: u64,
-) -> (FileState, Vec<Finding>) {
+/// The file's text, or why it could not be read (with what can be shown of it).
+fn read_source(path: &Path, cwd: &Path, max_bytes: u64) -> (SourceFile, Option<LoadProblem>) {
     let display = source::display_path(path, cwd);
     let (text, load_problem) = match source::read_text(path, max_bytes) {
         Ok(text) => (text, None),
@@ -180,14 +210,22 @@ fn process_file(
         }
         Err(problem) => (String::new(), Some(problem)),
     };
-    let source = SourceFile::new(path.to_path_buf(), display, text);
+    (
+        SourceFile::new(path.to_path_buf(), display, text),
+        load_problem,
+    )
+}
+
+/// A reported file: read, parsed and put through every per-file rule.
+fn process_file(
+    env: &RunEnv,
+    path: &Path,
+    cwd: &Path,
+    max_bytes: u64,
+) -> (FileState, Vec<Finding>) {
+    let (source, load_problem) = read_source(path, cwd, max_bytes);
     let parsed: Option<Result<Document, ParseError>> = match load_problem {
-        None if is_target => Some(yaml::parse(&source.text)),
-        // Context files only feed cross-file rules: their header and career suffice.
-        None => Some(
-            yaml::parse_sections(&source.text, yaml::CONTEXT_KEYS)
-                .map_or_else(|| yaml::parse(&source.text), Ok),
-        ),
+        None => Some(yaml::parse(&source.text)),
         Some(_) => None,
     };
     let json = parsed.as_ref().and_then(|p| p.as_ref().ok()).map(|doc| {
@@ -197,34 +235,59 @@ fn process_file(
     });
     let blueprint = json.as_ref().and_then(Blueprint::from_json);
     let mut findings = Vec::new();
-    if is_target {
-        let ctx = FileContext {
-            env,
-            source: &source,
-            load_problem: load_problem.as_ref(),
-            parsed: parsed.as_ref(),
-            json: json.as_ref(),
-            blueprint: blueprint.as_ref(),
-            validator: crate::schema::validator(),
-        };
-        for rule in rules::registry() {
-            let settings = env.config.settings(rule.meta().name);
-            if settings.configured == Some(crate::diagnostic::Level::Off) {
-                continue;
-            }
-            rule.check_file(&ctx, &settings, &mut findings);
+    let ctx = FileContext {
+        env,
+        source: &source,
+        load_problem: load_problem.as_ref(),
+        parsed: parsed.as_ref(),
+        json: json.as_ref(),
+        blueprint: blueprint.as_ref(),
+        validator: crate::schema::validator(),
+    };
+    for rule in rules::registry() {
+        let settings = env.config.settings(rule.meta().name);
+        if settings.configured == Some(crate::diagnostic::Level::Off) {
+            continue;
         }
+        rule.check_file(&ctx, &settings, &mut findings);
     }
     let document = parsed.and_then(Result::ok);
     (
         FileState {
             source,
-            document,
+            document: OnceLock::from(document),
             blueprint,
-            is_target,
+            is_target: true,
         },
         findings,
     )
+}
+
+/// A context file runs no per-file rule: only its blueprint is kept. (Its parsed form is
+/// turned into the blueprint's values without copying them.)
+fn load_context_file(path: &Path, cwd: &Path, max_bytes: u64) -> FileState {
+    let (source, load_problem) = read_source(path, cwd, max_bytes);
+    let unreadable = load_problem.is_some();
+    let blueprint = if unreadable {
+        None
+    } else {
+        parse_context(&source.text).ok().and_then(|doc| {
+            let json = doc
+                .root
+                .map_or(serde_json::Value::Null, yaml::Node::into_json);
+            Blueprint::from_json_value(json)
+        })
+    };
+    FileState {
+        source,
+        document: if unreadable {
+            OnceLock::from(None)
+        } else {
+            OnceLock::new()
+        },
+        blueprint,
+        is_target: false,
+    }
 }
 
 fn run_repo_rules(env: &RunEnv, files: &[FileState], per_file: &mut [Vec<Finding>]) {
@@ -261,7 +324,7 @@ fn locate(file: &FileState, at: &LabelAt) -> (Span, String) {
     match at {
         LabelAt::Span(span) => (*span, String::new()),
         LabelAt::Pointer(loc) => {
-            let Some(root) = file.document.as_ref().and_then(|d| d.root.as_ref()) else {
+            let Some(root) = file.document().and_then(|d| d.root.as_ref()) else {
                 return (Span::new(0, 0), loc.pointer.clone());
             };
             let (node, key_span) = match root.lookup(&loc.pointer) {

@@ -87,6 +87,11 @@ impl Blueprint {
         Blueprint::deserialize(value).ok()
     }
 
+    /// The same, taking the values over instead of copying them.
+    pub fn from_json_value(value: serde_json::Value) -> Option<Blueprint> {
+        Blueprint::deserialize(value).ok()
+    }
+
     /// `qualifications.years` as (min, max), when `min` is a number.
     pub fn years(&self) -> Option<(f64, Option<f64>)> {
         let years = self.qualifications.as_ref()?.get("years")?;

@@ -4,7 +4,7 @@
 use crate::diagnostic::Position;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One file of the run, as text, with a line index for fast offset -> position lookups.
 #[derive(Debug)]
@@ -13,27 +13,34 @@ pub struct SourceFile {
     /// Relative to the current directory, `/`-separated: what users see in every output.
     pub display: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Built on first use: most context files are never pointed into.
+    line_index: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             path,
             display,
             text: Arc::from(text),
-            line_starts,
+            line_index: OnceLock::new(),
         }
+    }
+
+    /// Byte offset where each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.line_index.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_starts().partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts()[line];
         let column = self
             .text
             .get(start..offset)
@@ -45,14 +52,14 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte range of a 0-based line, without its line break.
     pub fn line_range(&self, line: usize) -> (usize, usize) {
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let end = self
-            .line_starts
+            .line_starts()
             .get(line + 1)
             .map_or(self.text.len(), |&next| next - 1);
         let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
@@ -65,7 +72,7 @@ impl SourceFile {
 
     /// 0-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .partition_point(|&s| s <= offset.min(self.text.len()))
             - 1
     }
@@ -98,13 +105,12 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, LoadProblem> {
     if bytes.contains(&0) {
         return Err(LoadProblem::Binary);
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(body) {
-        Ok(text) => Ok(text.to_string()),
-        Err(e) => Err(LoadProblem::NotUtf8 {
-            offset: e.valid_up_to(),
-        }),
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
     }
+    String::from_utf8(bytes).map_err(|e| LoadProblem::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 /// Lossy text for showing a snippet of a file that is not valid UTF-8.

@@ -6,6 +6,7 @@
 //! (d) an alias-expansion budget (the "billion laughs" bomb).
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Deeper nesting than this is rejected; real blueprints nest fewer than 10 levels.
@@ -126,8 +127,9 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         pending_key: Option<(String, Span)>,
-        /// Key -> span of its first occurrence, for linear-time duplicate detection.
-        seen: HashMap<String, Span>,
+        /// Key -> span of its first occurrence, built once the mapping is large enough for a
+        /// scan of `entries` to cost more (most mappings have a few keys: no table at all).
+        seen: Option<HashMap<String, Span>>,
     },
 }
 
@@ -187,7 +189,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
             Event::Scalar(value, style, anchor, tag) => {
                 saw_document_content = true;
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let node = scalar_node(&value, style, is_str_tag, span);
+                let node = scalar_node(value, style, is_str_tag, span);
                 builder.finish_node(node, anchor)?;
             }
             Event::SequenceStart(anchor, _) => {
@@ -205,7 +207,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                     anchor,
                     entries: Vec::new(),
                     pending_key: None,
-                    seen: HashMap::new(),
+                    seen: None,
                 })?;
             }
             Event::SequenceEnd | Event::MappingEnd => builder.close(span)?,
@@ -344,17 +346,20 @@ impl Builder<'_> {
                 ..
             }) => match pending_key.take() {
                 None => {
-                    let key = key_text(&node).ok_or(ParseError {
+                    let span = node.span;
+                    let key = key_text(node).ok_or(ParseError {
                         message: "a key must be plain text, not a list or a mapping".into(),
-                        span: node.span,
+                        span,
                     })?;
-                    match seen.get(&key) {
-                        Some(first) => duplicate = Some((key.clone(), *first, node.span)),
+                    match first_occurrence(entries, seen, &key) {
+                        Some(first) => duplicate = Some((key.clone(), first, span)),
                         None => {
-                            seen.insert(key.clone(), node.span);
+                            if let Some(seen) = seen {
+                                seen.insert(key.clone(), span);
+                            }
                         }
                     }
-                    *pending_key = Some((key, node.span));
+                    *pending_key = Some((key, span));
                 }
                 Some((key, key_span)) => entries.push(Entry {
                     key,
@@ -406,23 +411,46 @@ fn subtree_size(node: &Node) -> usize {
     }
 }
 
-fn key_text(node: &Node) -> Option<String> {
-    Some(match &node.value {
+/// Mappings with more keys than this look keys up in a table rather than scanning them.
+const KEY_SCAN_LIMIT: usize = 16;
+
+/// Where `key` first occurred in the mapping being built (its earlier keys are all in
+/// `entries`), if it did.
+fn first_occurrence(
+    entries: &[Entry],
+    seen: &mut Option<HashMap<String, Span>>,
+    key: &str,
+) -> Option<Span> {
+    if seen.is_none() && entries.len() >= KEY_SCAN_LIMIT {
+        let mut table = HashMap::with_capacity(entries.len() * 2);
+        for e in entries {
+            table.entry(e.key.clone()).or_insert(e.key_span);
+        }
+        *seen = Some(table);
+    }
+    match seen {
+        Some(table) => table.get(key).copied(),
+        None => entries.iter().find(|e| e.key == key).map(|e| e.key_span),
+    }
+}
+
+fn key_text(node: Node) -> Option<String> {
+    Some(match node.value {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s,
         Value::Seq(_) | Value::Map(_) => return None,
     })
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema: only plain (unquoted) scalars can be
 /// null, booleans or numbers.
-fn scalar_node(text: &str, style: ScalarStyle, force_str: bool, span: Span) -> Node {
+fn scalar_node(text: Cow<str>, style: ScalarStyle, force_str: bool, span: Span) -> Node {
     let quoted = style != ScalarStyle::Plain;
     let value = if quoted || force_str {
-        Value::Str(text.to_string())
+        Value::Str(text.into_owned())
     } else {
         resolve_plain(text)
     };
@@ -433,7 +461,8 @@ fn scalar_node(text: &str, style: ScalarStyle, force_str: bool, span: Span) -> N
     }
 }
 
-fn resolve_plain(text: &str) -> Value {
+fn resolve_plain(cow: Cow<str>) -> Value {
+    let text: &str = &cow;
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -466,7 +495,7 @@ fn resolve_plain(text: &str) -> Value {
             return Value::Float(f);
         }
     }
-    Value::Str(text.to_string())
+    Value::Str(cow.into_owned())
 }
 
 /// The core schema's float syntax: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
@@ -522,6 +551,26 @@ impl Node {
                 }
                 J::Object(map)
             }
+        }
+    }
+
+    /// The same as `to_json`, taking the values over instead of copying them.
+    pub fn into_json(self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self.value {
+            Value::Str(s) => J::String(s),
+            Value::Seq(items) => J::Array(items.into_iter().map(Node::into_json).collect()),
+            Value::Map(entries) => {
+                let mut map = serde_json::Map::with_capacity(entries.len());
+                for e in entries {
+                    // The first of duplicate keys counts, as in `to_json`.
+                    if !map.contains_key(&e.key) {
+                        map.insert(e.key, e.value.into_json());
+                    }
+                }
+                J::Object(map)
+            }
+            _ => self.to_json(),
         }
     }
 
@@ -637,6 +686,21 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_in_large_mappings_are_recorded() {
+        // Past `KEY_SCAN_LIMIT` keys the lookup table takes over from the scan.
+        let mut text: String = (0..KEY_SCAN_LIMIT + 4)
+            .map(|i| format!("k{i}: {i}\n"))
+            .collect();
+        text.push_str("k2: again\nk1: again\n");
+        let doc = parse(&text).unwrap();
+        let keys: Vec<&str> = doc.duplicate_keys.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(keys, ["k2", "k1"]);
+        let first = doc.duplicate_keys[0].first;
+        assert_eq!(&text[first.start..first.end], "k2");
+        assert_eq!(doc.duplicate_keys[0].first.start, "k0: 0\nk1: 1\n".len());
+    }
+
+    #[test]
     fn duplicate_keys_are_recorded() {
         let doc = parse("a: 1\nx:\n  b: 1\n  b: 2\n").unwrap();
         assert_eq!(doc.duplicate_keys.len(), 1);
@@ -683,7 +747,9 @@ mod tests {
 }
 
 /// Top-level keys that cross-file rules read from blueprints that are only context (not
-/// reported on): identity, ladder position, career links and experience.
+/// reported on): identity, ladder position and experience. (A context file's career links
+/// are not read: only the reported files' links are checked, against the others' ids and
+/// levels.) A cross-file rule that needs another key of the other files adds it here.
 pub const CONTEXT_KEYS: &[&str] = &[
     "apiVersion",
     "kind",
@@ -693,7 +759,6 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "level",
     "track",
     "qualifications",
-    "career",
 ];
 
 /// Parses only the top-level entries named in `keys`, for files that are loaded as context

@@ -739,6 +739,26 @@ fn changed_since_reports_only_changed_blueprints() {
     assert!(err.contains("names no commit"), "{err}");
 }
 
+/// A pull request that changes no blueprint has nothing to report, however the others look
+/// (reading them for the cross-file rules is cut short).
+#[test]
+fn changed_since_without_a_changed_blueprint_reports_nothing() {
+    let repo = Repo::new();
+    repo.write("a.blueprint.yaml", &blueprint("role-a", RESP, KPIS));
+    repo.write("b.blueprint.yaml", &blueprint("role-a", RESP, KPIS));
+    repo.commit("Add", "2024-01-10", "Jane Doe");
+    repo.write("notes.md", "not a blueprint\n");
+    let (full, _, code) = repo.check(&["--now", "2025-09-01"]);
+    assert!(
+        full.contains("b.blueprint.yaml:3:5: error[duplicate-id]"),
+        "{full}"
+    );
+    assert_eq!(code, Some(1));
+    let (pr, err, code) = repo.check(&["--now", "2025-09-01", "--changed-since", "HEAD"]);
+    assert_eq!(pr, "", "{err}");
+    assert_eq!(code, Some(0), "{err}");
+}
+
 /// PR mode walks the history of the changed files while the folders are still searched, from
 /// git's list of changed files; discovery may then disagree (a tracked file that .gitignore
 /// names, a folder argument). Either way PR mode must date each reported file exactly as a

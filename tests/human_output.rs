@@ -37,3 +37,27 @@ fn colors_follow_the_flag_and_no_color() {
     let auto = stdout(&run_in(temp.path(), &["check", "."]));
     assert!(!auto.contains("\u{1b}["));
 }
+
+#[test]
+fn related_label_into_a_file_not_reported_on() {
+    // Only `b` is checked; `a` is read for the cross-file rules (its header only, not kept
+    // parsed), and the label pointing into it still lands on its exact line and column.
+    let temp = copy_to_temp(&fixtures_root().join("duplicate-id/fail"));
+    std::fs::write(temp.path().join(".blueprint-lint.yaml"), "rules: {}\n").unwrap();
+    let args = [
+        "check",
+        "b-data-engineer.blueprint.yaml",
+        "--color",
+        "never",
+    ];
+    let out = stdout(&run_in(temp.path(), &args));
+    assert!(
+        out.contains("first used here (a-data-engineer.blueprint.yaml)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("╭─[a-data-engineer.blueprint.yaml:3:5]"),
+        "{out}"
+    );
+    assert!(out.contains("in 1 file (1 blueprint checked)"), "{out}");
+}

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -175,6 +176,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let today = args.git.now.unwrap_or_else(crate::history::today);
+    if args.git.changed_since.is_some() && super::freshness::may_read_history(&args.git, &config) {
+        leave_a_core_for_the_walk();
+    }
     let history: OnceCell<Result<Option<History>, String>> = OnceCell::new();
     let checked = std::thread::scope(|scope| {
         // PR mode: what changed since REV is asked of git while the folders are walked, and
@@ -182,96 +186,105 @@ pub fn run(args: CheckArgs) -> ExitCode {
         // the main thread discovers and reads every blueprint for the cross-file rules.
         let (changed_tx, changed_rx) = std::sync::mpsc::channel();
         let pr_thread = args.git.changed_since.as_deref().map(|rev| {
-            let (config, start, git_args, paths) = (&config, &start, &args.git, &args.paths);
-            let quiet = args.quiet;
-            scope.spawn(move || {
-                let changed = crate::history::changed_since(start, rev);
-                let candidates = changed
-                    .as_ref()
-                    .ok()
-                    .map(|c| pr_candidates(c, paths, config));
-                let _ = changed_tx.send(changed);
-                let candidates =
-                    candidates.filter(|c| super::freshness::history_wanted(git_args, config, c))?;
-                let walked = super::freshness::walk_for_check(
-                    git_args,
-                    config,
-                    start,
-                    &candidates,
-                    today,
-                    quiet,
-                );
-                Some((candidates, walked))
-            })
-        });
-        let project = discover_project(&args.paths, &config, args.quiet)?;
-        let changed = pr_thread.as_ref().map(|_| {
-            changed_rx
-                .recv()
-                .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
+            let (args, config, start) = (&args, &config, &start);
+            scope.spawn(move || list_and_walk_changed(args, config, start, rev, today, changed_tx))
         });
         let Found {
             targets,
             target_links,
-            mut context,
+            context,
             cwd,
-        } = project;
-        let git = super::freshness::select_targets(changed, targets, target_links).map_err(
-            |message| {
-                eprintln!("error: {message}");
-                ExitCode::from(2)
-            },
-        )?;
-        context.extend(git.unchanged.iter().cloned());
-        // The history walk, once: on its own thread while the engine reads the context
-        // blueprints (which need no history); the engine waits for it only before the rules
-        // of the reported files run.
-        let walk_wanted = super::freshness::history_wanted(&args.git, &config, &git.targets);
-        let walk_now = |quiet: bool| {
-            super::freshness::walk_for_check(&args.git, &config, &start, &git.targets, today, quiet)
+        } = discover_project(&args.paths, &config, args.quiet)?;
+        // PR mode: until git has listed the changed files, every blueprint is read as context
+        // (the changed ones are read again in full, a few of thousands). Set when the run
+        // turns out to have nothing to report on.
+        let cancel = AtomicBool::new(false);
+        let early_paths: Vec<PathBuf> = match pr_thread {
+            Some(_) => targets.iter().chain(&context).cloned().collect(),
+            None => Vec::new(),
         };
-        std::thread::scope(|inner| {
-            let full_walk = (walk_wanted && pr_thread.is_none())
-                .then(|| inner.spawn(move || walk_now(args.quiet)));
-            let wait_for_history = || {
-                let joined = |handle: std::thread::ScopedJoinHandle<_>| {
-                    handle.join().unwrap_or_else(|_| {
-                        Some((Vec::new(), Err("the history walk failed".into())))
-                    })
-                };
-                history
-                    .get_or_init(|| {
-                        if !walk_wanted {
-                            return Ok(None);
-                        }
-                        if let Some(handle) = full_walk {
-                            return handle
-                                .join()
-                                .unwrap_or_else(|_| Err("the history walk failed".to_string()));
-                        }
-                        // PR mode: the early walk stands when it traced exactly the files reported
-                        // on; otherwise (a link, an unusual include pattern) walk for those.
-                        // (Its notes, if it ran, are printed already.)
-                        match pr_thread.map(joined) {
-                            Some(Some((traced, walked))) if same_files(&traced, &git.targets) => {
-                                walked
-                            }
-                            Some(Some(_)) => walk_now(true),
-                            _ => walk_now(args.quiet),
-                        }
-                    })
-                    .as_ref()
-                    .ok()
-                    .and_then(Option::as_ref)
+        let (loaded_tx, loaded_rx) = std::sync::mpsc::channel();
+        rayon::in_place_scope(|pool| {
+            if pr_thread.is_some() {
+                let (config, early_paths, cwd, cancel) = (&config, &early_paths, &cwd, &cancel);
+                pool.spawn(move |_| {
+                    let _ = loaded_tx.send(engine::load_context(
+                        config,
+                        early_paths,
+                        cwd,
+                        true,
+                        cancel,
+                    ));
+                });
+            }
+            let changed = pr_thread.as_ref().map(|_| {
+                changed_rx
+                    .recv()
+                    .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
+            });
+            let git = super::freshness::select_targets(changed, targets, target_links).map_err(
+                |message| {
+                    cancel.store(true, Ordering::Relaxed);
+                    eprintln!("error: {message}");
+                    ExitCode::from(2)
+                },
+            )?;
+            if git.targets.is_empty() {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            let context = match pr_thread {
+                Some(_) => None,
+                None => Some(context),
             };
-            Ok(engine::check(
-                &config,
-                today,
-                &git.targets,
-                &context,
-                &cwd,
-                wait_for_history,
-            ))
+            // The history walk, once: on its own thread while the engine reads the context
+            // blueprints (which need no history); the engine waits for it only before the rules
+            // of the reported files run.
+            let walk_wanted = super::freshness::history_wanted(&args.git, &config, &git.targets);
+            let walk_now = |quiet: bool| {
+                let targets = &git.targets;
+                super::freshness::walk_for_check(
+                    &args.git, &config, &start, targets, today, quiet, None,
+                )
+            };
+            std::thread::scope(|inner| {
+                let full_walk = (walk_wanted && pr_thread.is_none())
+                    .then(|| inner.spawn(move || walk_now(args.quiet)));
+                let context = match context {
+                    Some(paths) if !git.targets.is_empty() => {
+                        engine::load_context(&config, &paths, &cwd, true, &cancel)
+                    }
+                    Some(_) => engine::Context::default(),
+                    None => loaded_rx.recv().unwrap_or_default(),
+                };
+                let wait_for_history = || {
+                    history
+                        .get_or_init(|| {
+                            if !walk_wanted {
+                                return Ok(None);
+                            }
+                            match (full_walk, pr_thread) {
+                                (Some(handle), _) => handle
+                                    .join()
+                                    .unwrap_or_else(|_| Err("the history walk failed".to_string())),
+                                (None, pr) => {
+                                    let early = pr.and_then(|h| h.join().ok()).flatten();
+                                    early_or_new_walk(early, &git.targets, walk_now, args.quiet)
+                                }
+                            }
+                        })
+                        .as_ref()
+                        .ok()
+                        .and_then(Option::as_ref)
+                };
+                Ok(engine::check(
+                    &config,
+                    today,
+                    &git.targets,
+                    context,
+                    &cwd,
+                    wait_for_history,
+                ))
+            })
         })
     });
     let mut outcome = match checked {
@@ -366,6 +379,80 @@ pub fn run(args: CheckArgs) -> ExitCode {
 /// PR mode: the changed files (canonical paths) that discovery would report on: under a path
 /// given and matched by the config's `include` and `exclude`. Computed from git's answer alone,
 /// so the history walk can start before the folders are searched; `same_files` checks it.
+/// What PR mode's early walk traced and found.
+type EarlyWalk = (Vec<PathBuf>, Result<Option<History>, String>);
+
+/// PR mode, on a thread of its own: asks git what changed since `rev` (sent on `changed_tx`
+/// for the main thread, which meanwhile searches the folders), then walks the history of the
+/// changed files that the given paths and `include`/`exclude` select.
+fn list_and_walk_changed(
+    args: &CheckArgs,
+    config: &Config,
+    start: &Path,
+    rev: &str,
+    today: crate::history::Day,
+    changed_tx: std::sync::mpsc::Sender<Result<HashSet<PathBuf>, String>>,
+) -> Option<EarlyWalk> {
+    // One repository for the list and the walk.
+    let (repo, changed) = match crate::history::Repo::open(start) {
+        Ok(repo) => {
+            let changed = crate::history::changed_since_in(&repo, rev);
+            (Some(repo), changed)
+        }
+        // (For the message it gives outside a repository.)
+        Err(_) => (None, crate::history::changed_since(start, rev)),
+    };
+    let candidates = changed
+        .as_ref()
+        .ok()
+        .map(|c| pr_candidates(c, &args.paths, config));
+    let _ = changed_tx.send(changed);
+    let candidates =
+        candidates.filter(|c| super::freshness::history_wanted(&args.git, config, c))?;
+    let walked = super::freshness::walk_for_check(
+        &args.git,
+        config,
+        start,
+        &candidates,
+        today,
+        args.quiet,
+        repo,
+    );
+    Some((candidates, walked))
+}
+
+/// PR mode: the early walk stands when it traced exactly the files reported on; otherwise (a
+/// link, an unusual include pattern) the files reported on are walked now. (The early walk's
+/// notes, if it ran, are printed already.)
+fn early_or_new_walk(
+    early: Option<EarlyWalk>,
+    targets: &[PathBuf],
+    walk_now: impl FnOnce(bool) -> Result<Option<History>, String>,
+    quiet: bool,
+) -> Result<Option<History>, String> {
+    match early {
+        Some((traced, walked)) if same_files(&traced, targets) => walked,
+        Some(_) => walk_now(true),
+        None => walk_now(quiet),
+    }
+}
+
+/// PR mode: the history walk is one long task on a thread of its own and the run waits for
+/// it, while the rest (reading the context files, checking a few changed ones) is short. The
+/// rest gets the other cores (at least one), so that it does not slow the walk down by taking
+/// turns with it. (A full check keeps every core: it checks all files after the walk.)
+/// `RAYON_NUM_THREADS` still decides when set.
+fn leave_a_core_for_the_walk() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    // Fails only if the pool was built already; it then stays as it is.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.saturating_sub(1).max(1))
+        .build_global();
+}
+
 fn pr_candidates(changed: &HashSet<PathBuf>, paths: &[PathBuf], config: &Config) -> Vec<PathBuf> {
     let roots: Vec<PathBuf> = paths
         .iter()

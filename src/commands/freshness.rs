@@ -88,11 +88,17 @@ pub fn select_targets(
 /// Whether `check` reads the history at all: a history rule is enabled, `--no-git` is not
 /// given and there is something to report on.
 pub fn history_wanted(git: &GitArgs, config: &Config, targets: &[PathBuf]) -> bool {
-    !git.no_git && !targets.is_empty() && rules::HISTORY_RULES.iter().any(|r| is_on(config, r))
+    !targets.is_empty() && may_read_history(git, config)
 }
 
-/// Walks the history of `targets` once for `check` (see `history_wanted`). Outside a
-/// repository the history rules are skipped with one note on stderr (unless `quiet`).
+/// Whether `check` may read the history (before the files to report on are known).
+pub fn may_read_history(git: &GitArgs, config: &Config) -> bool {
+    !git.no_git && rules::HISTORY_RULES.iter().any(|r| is_on(config, r))
+}
+
+/// Walks the history of `targets` once for `check` (see `history_wanted`), in `repo` when it
+/// is open already. Outside a repository the history rules are skipped with one note on
+/// stderr (unless `quiet`).
 pub fn walk_for_check(
     git: &GitArgs,
     config: &Config,
@@ -100,6 +106,7 @@ pub fn walk_for_check(
     targets: &[PathBuf],
     today: Day,
     quiet: bool,
+    repo: Option<history::Repo>,
 ) -> Result<Option<History>, String> {
     let stale = config.settings("stale-section");
     let stop_before_day =
@@ -110,7 +117,11 @@ pub fn walk_for_check(
         stop_before_day,
         cache: !git.no_cache,
     };
-    match history::walk(start, &options) {
+    let walked = match repo {
+        Some(repo) => history::walk_in(repo, &options),
+        None => history::walk(start, &options),
+    };
+    match walked {
         Ok(h) => {
             if !quiet && !h.unknown_ignore_revs.is_empty() {
                 eprintln!(

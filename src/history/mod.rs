@@ -433,6 +433,17 @@ fn open(start: &Path) -> Result<Repository, NoHistory> {
     Ok(repo)
 }
 
+/// An opened repository. PR mode opens it once for listing the changed files and for the
+/// walk (opening reads the config files and maps the pack indexes again).
+pub struct Repo(Repository);
+
+impl Repo {
+    /// The work tree around `start` (a folder or a file).
+    pub fn open(start: &Path) -> Result<Repo, NoHistory> {
+        open(start).map(Repo)
+    }
+}
+
 /// Is `start` inside a git work tree?
 pub fn in_repository(start: &Path) -> bool {
     open(start).is_ok()
@@ -683,6 +694,15 @@ impl RawTree {
         Some(RawTree { data, entries })
     }
 
+    /// Reads tree `id` (`None` when it is missing, damaged or not a tree).
+    fn read(odb: &git2::Odb<'_>, id: Oid) -> Option<RawTree> {
+        let object = odb.read(id).ok()?;
+        if object.kind() != ObjectType::Tree {
+            return None;
+        }
+        RawTree::parse(object.data().to_vec())
+    }
+
     fn name(&self, entry: &RawEntry) -> &[u8] {
         &self.data[entry.name.clone()]
     }
@@ -706,13 +726,7 @@ impl<'r> Walker<'r> {
         }
         let tree = match self.previous_trees.remove(&id) {
             Some(tree) => tree,
-            None => {
-                let object = self.odb.as_ref()?.read(id).ok()?;
-                if object.kind() != ObjectType::Tree {
-                    return None;
-                }
-                Rc::new(RawTree::parse(object.data().to_vec())?)
-            }
+            None => Rc::new(RawTree::read(self.odb.as_ref()?, id)?),
         };
         self.trees.insert(id, tree.clone());
         Some(tree)
@@ -1171,7 +1185,12 @@ fn ignored_commits(
 
 /// Walks the history once for `options.files`.
 pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
-    let repo = open(start)?;
+    walk_in(Repo::open(start)?, options)
+}
+
+/// `walk` in a repository already opened.
+pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> {
+    let repo = repo.0;
     let workdir = repo
         .workdir()
         .and_then(|w| std::fs::canonicalize(w).ok())
@@ -1521,12 +1540,18 @@ pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
 /// PR mode: the blueprint files (canonical paths) that differ between merge-base(`rev`, HEAD)
 /// and the working tree, untracked files included.
 pub fn changed_since(start: &Path, rev: &str) -> Result<HashSet<PathBuf>, String> {
-    let repo = open(start).map_err(|_| {
+    let repo = Repo::open(start).map_err(|_| {
         format!(
             "--changed-since needs a git repository, and `{}` is not inside one",
             start.display()
         )
     })?;
+    changed_since_in(&repo, rev)
+}
+
+/// `changed_since` in a repository already opened.
+pub fn changed_since_in(repo: &Repo, rev: &str) -> Result<HashSet<PathBuf>, String> {
+    let repo = &repo.0;
     let workdir = repo
         .workdir()
         .and_then(|w| std::fs::canonicalize(w).ok())

@@ -78,7 +78,8 @@ impl Rule for CareerNextNotHigher {
         let ladder = &ctx.env.config.levels;
         let rungs = rungs(ctx, ladder);
         let index = by_id(&rungs);
-        for rung in &rungs {
+        // Findings go to the rung's own file: context files need no look.
+        for rung in rungs.iter().filter(|r| ctx.files[r.file].is_target) {
             let Some(career) = rung.blueprint.career.as_ref() else {
                 continue;
             };

@@ -31,6 +31,8 @@ impl Rule for DuplicateId {
                 None => {
                     first.insert(id, file);
                 }
+                // (Findings on context files are dropped.)
+                Some(_) if !file.is_target => {}
                 Some(owner) => out.push((
                     file.index,
                     Finding::new(

@@ -90,7 +90,8 @@ impl Rule for LadderExperienceOrder {
                         .iter()
                         .max_by(|a, b| a.max.unwrap_or(0.0).total_cmp(&b.max.unwrap_or(0.0)))
                 };
-                for high in &higher {
+                // Findings on context files are dropped: skip their wording.
+                for high in higher.iter().filter(|h| ctx.files[h.rung.file].is_target) {
                     let high_level = &ladder.get(high.rung.level);
                     if high.min < low_min.min {
                         out.push((

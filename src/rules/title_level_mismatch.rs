@@ -138,7 +138,9 @@ impl Rule for TitleLevelMismatch {
             let Some((example_file, example_word)) = group.carrying.first() else {
                 continue;
             };
-            for &(file, level, title) in &group.lacking {
+            // Findings on context files are dropped: skip their wording.
+            let reported = group.lacking.iter().filter(|l| ctx.files[l.0].is_target);
+            for &(file, level, title) in reported {
                 let def = ladder.get(level);
                 out.push((
                     file,
