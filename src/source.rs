@@ -91,11 +91,16 @@ pub enum LoadProblem {
 /// `limit + 1` bytes. A UTF-8 byte-order mark is dropped.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, LoadProblem> {
     let file = std::fs::File::open(path).map_err(|e| LoadProblem::Unreadable(io_reason(&e)))?;
-    // Sized from the file's length (one `fstat`), so a file is read in one call rather than in
-    // growing chunks; the `take` still bounds what is read if the file grows meanwhile.
-    let expected = file.metadata().map_or(0, |m| m.len()).min(limit + 1);
-    let mut bytes = Vec::with_capacity(expected as usize + 1);
-    file.take(limit + 1)
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > limit {
+        return Err(LoadProblem::TooLarge { size, limit });
+    }
+    // The file as long as it was when opened (one `fstat`): read in one call, with no second
+    // call to find the end. A length of 0 may be untrue (a special file): then read up to the
+    // limit.
+    let expected = if size == 0 { limit + 1 } else { size };
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(expected)
         .read_to_end(&mut bytes)
         .map_err(|e| LoadProblem::Unreadable(io_reason(&e)))?;
     if bytes.len() as u64 > limit {
