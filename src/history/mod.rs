@@ -643,7 +643,7 @@ struct Walker<'r> {
     repo: &'r Repository,
     /// Objects are read raw: a tree is scanned in place instead of being parsed into
     /// libgit2's entry list (an allocation and a mode parse per entry, a third of a walk).
-    odb: Option<git2::Odb<'r>>,
+    odb: Option<&'r git2::Odb<'r>>,
     blobs: HashMap<Oid, Arc<BlobSections>>,
     /// Section text seen before -> its hashes: a new version of a file re-parses only the
     /// sections whose text changed.
@@ -651,8 +651,8 @@ struct Walker<'r> {
     /// Trees read for the commit being compared and for the one before: a commit's trees are
     /// the "new" side of one comparison and the "old" side of the next, so each is read once.
     /// (libgit2's own object cache is off for the walk: filling and freeing it cost more.)
-    trees: HashMap<Oid, Rc<RawTree>>,
-    previous_trees: HashMap<Oid, Rc<RawTree>>,
+    trees: HashMap<Oid, Rc<RawTree<'r>>>,
+    previous_trees: HashMap<Oid, Rc<RawTree<'r>>>,
 }
 
 /// One entry of a raw tree object: `<mode> <name>\0<20-byte id>`.
@@ -664,15 +664,17 @@ struct RawEntry {
 }
 
 /// A tree object as stored: the bytes and where each entry is, in git's order.
-struct RawTree {
-    data: Vec<u8>,
+struct RawTree<'o> {
+    /// The object as libgit2 read it (kept, not copied).
+    object: git2::OdbObject<'o>,
     entries: Vec<RawEntry>,
 }
 
-impl RawTree {
+impl<'o> RawTree<'o> {
     /// `None` when the object is damaged (the walk then treats the folder as absent, as a
     /// failed lookup did before).
-    fn parse(data: Vec<u8>) -> Option<RawTree> {
+    fn parse(object: git2::OdbObject<'o>) -> Option<RawTree<'o>> {
+        let data = object.data();
         let mut entries = Vec::new();
         let mut at = 0;
         while at < data.len() {
@@ -691,28 +693,28 @@ impl RawTree {
             });
             at = nul + 21;
         }
-        Some(RawTree { data, entries })
+        Some(RawTree { object, entries })
     }
 
     /// Reads tree `id` (`None` when it is missing, damaged or not a tree).
-    fn read(odb: &git2::Odb<'_>, id: Oid) -> Option<RawTree> {
+    fn read(odb: &'o git2::Odb<'o>, id: Oid) -> Option<RawTree<'o>> {
         let object = odb.read(id).ok()?;
         if object.kind() != ObjectType::Tree {
             return None;
         }
-        RawTree::parse(object.data().to_vec())
+        RawTree::parse(object)
     }
 
     fn name(&self, entry: &RawEntry) -> &[u8] {
-        &self.data[entry.name.clone()]
+        &self.object.data()[entry.name.clone()]
     }
 }
 
 impl<'r> Walker<'r> {
-    fn new(repo: &'r Repository) -> Self {
+    fn new(repo: &'r Repository, odb: Option<&'r git2::Odb<'r>>) -> Self {
         Walker {
             repo,
-            odb: repo.odb().ok(),
+            odb,
             blobs: HashMap::new(),
             chunks: HashMap::new(),
             trees: HashMap::new(),
@@ -720,7 +722,7 @@ impl<'r> Walker<'r> {
         }
     }
 
-    fn tree(&mut self, id: Oid) -> Option<Rc<RawTree>> {
+    fn tree(&mut self, id: Oid) -> Option<Rc<RawTree<'r>>> {
         if let Some(tree) = self.trees.get(&id) {
             return Some(tree.clone());
         }
@@ -1208,7 +1210,7 @@ pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> 
         .map_err(|e| NoHistory::Failed(e.message().to_string()))?;
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let head_tree = head.as_ref().and_then(|c| c.tree().ok());
-    let mut walker = Walker::new(&repo);
+    let mut walker = Walker::new(&repo, Some(&odb));
 
     // The working tree against HEAD.
     let mut traced: Vec<Traced> = Vec::new();
@@ -1635,7 +1637,8 @@ mod tests {
         let w = |text: &str| {
             libgit2_ready();
             let repo = Repository::init(tempfile::tempdir().unwrap().path()).unwrap();
-            let mut walker = Walker::new(&repo);
+            let odb = repo.odb().ok();
+            let mut walker = Walker::new(&repo, odb.as_ref());
             let a = walker.sections(text);
             let b = sections_of(text);
             assert_eq!(a.sections, b.sections, "{text}");
