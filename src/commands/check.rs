@@ -176,18 +176,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let today = args.git.now.unwrap_or_else(crate::history::today);
-    if args.git.changed_since.is_some() && super::freshness::may_read_history(&args.git, &config) {
-        leave_a_core_for_the_walk();
-    }
     let history: OnceCell<Result<Option<History>, String>> = OnceCell::new();
     let checked = std::thread::scope(|scope| {
         // PR mode: what changed since REV is asked of git while the folders are walked, and
         // the history of the changed files is walked right after, on the same thread, while
         // the main thread discovers and reads every blueprint for the cross-file rules.
         let (changed_tx, changed_rx) = std::sync::mpsc::channel();
+        let (long_walk_tx, long_walk_rx) = std::sync::mpsc::channel();
         let pr_thread = args.git.changed_since.as_deref().map(|rev| {
             let (args, config, start) = (&args, &config, &start);
-            scope.spawn(move || list_and_walk_changed(args, config, start, rev, today, changed_tx))
+            let senders = (long_walk_tx, changed_tx);
+            scope.spawn(move || list_and_walk_changed(args, config, start, rev, today, senders))
         });
         let Found {
             targets,
@@ -198,6 +197,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         // PR mode: until git has listed the changed files, every blueprint is read as context
         // (the changed ones are read again in full, a few of thousands). Set when the run
         // turns out to have nothing to report on.
+        if long_walk_rx.recv().unwrap_or(false) {
+            leave_a_core_for_the_walk();
+        }
         let cancel = AtomicBool::new(false);
         let early_paths: Vec<PathBuf> = match pr_thread {
             Some(_) => targets.iter().chain(&context).cloned().collect(),
@@ -382,20 +384,30 @@ pub fn run(args: CheckArgs) -> ExitCode {
 /// What PR mode's early walk traced and found.
 type EarlyWalk = (Vec<PathBuf>, Result<Option<History>, String>);
 
-/// PR mode, on a thread of its own: asks git what changed since `rev` (sent on `changed_tx`
-/// for the main thread, which meanwhile searches the folders), then walks the history of the
-/// changed files that the given paths and `include`/`exclude` select.
+/// What PR mode's thread tells the main thread: whether its walk will be long (it cannot
+/// be answered from a snapshot at HEAD), then which files changed.
+type PrSenders = (
+    std::sync::mpsc::Sender<bool>,
+    std::sync::mpsc::Sender<Result<HashSet<PathBuf>, String>>,
+);
+
+/// PR mode, on a thread of its own: asks git what changed since `rev` (sent to the main
+/// thread, which meanwhile searches the folders), then walks the history of the changed files
+/// that the given paths and `include`/`exclude` select.
 fn list_and_walk_changed(
     args: &CheckArgs,
     config: &Config,
     start: &Path,
     rev: &str,
     today: crate::history::Day,
-    changed_tx: std::sync::mpsc::Sender<Result<HashSet<PathBuf>, String>>,
+    (long_walk_tx, changed_tx): PrSenders,
 ) -> Option<EarlyWalk> {
     // One repository for the list and the walk.
     let (repo, changed) = match crate::history::Repo::open(start) {
         Ok(repo) => {
+            let cached = !args.git.no_cache && repo.has_snapshot_at_head();
+            let long_walk = !cached && super::freshness::may_read_history(&args.git, config);
+            let _ = long_walk_tx.send(long_walk);
             let changed = crate::history::changed_since_in(&repo, rev);
             (Some(repo), changed)
         }
@@ -437,11 +449,12 @@ fn early_or_new_walk(
     }
 }
 
-/// PR mode: the history walk is one long task on a thread of its own and the run waits for
-/// it, while the rest (reading the context files, checking a few changed ones) is short. The
-/// rest gets the other cores (at least one), so that it does not slow the walk down by taking
-/// turns with it. (A full check keeps every core: it checks all files after the walk.)
-/// `RAYON_NUM_THREADS` still decides when set.
+/// PR mode without a snapshot at HEAD: the history walk is one long task on a thread of its
+/// own and the run waits for it, while the rest (reading the context files, checking a few
+/// changed ones) is shorter. The rest gets the other cores (at least one), so that it does
+/// not slow the walk down by taking turns with it. (A full check keeps every core: it checks
+/// all files after the walk; so does a walk answered from the cache.) `RAYON_NUM_THREADS`
+/// still decides when set.
 fn leave_a_core_for_the_walk() {
     if std::env::var_os("RAYON_NUM_THREADS").is_some() {
         return;

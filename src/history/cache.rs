@@ -179,6 +179,21 @@ pub(super) struct Snapshots {
     available: HashMap<Oid, PathBuf>,
 }
 
+/// Whether a snapshot was made at `commit` (for any cutoff, ignore list and shallow set).
+pub(super) fn has_snapshot_at(repo: &Repository, commit: Oid) -> bool {
+    let prefix = format!("{commit}-");
+    let dir = repo.path().join("blueprint-lint").join("history");
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+}
+
 impl Snapshots {
     /// Lists the snapshots made under the same conditions as this run.
     pub fn open(

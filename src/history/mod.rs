@@ -442,6 +442,13 @@ impl Repo {
     pub fn open(start: &Path) -> Result<Repo, NoHistory> {
         open(start).map(Repo)
     }
+
+    /// Whether an earlier walk left a snapshot at HEAD (under any conditions): a walk with
+    /// the cache then probably ends at its first commit.
+    pub fn has_snapshot_at_head(&self) -> bool {
+        let head = self.0.head().ok().and_then(|h| h.target());
+        head.is_some_and(|head| cache::has_snapshot_at(&self.0, head))
+    }
 }
 
 /// Is `start` inside a git work tree?
