@@ -59,13 +59,16 @@ pub struct Context {
     files: Vec<(PathBuf, FileState)>,
 }
 
-/// Stage one: reads the context files (in parallel) and meanwhile builds the shared parts of
-/// the file checks (the schema validator, compiled patterns) unless `prepare` is false, so
-/// that a run over few files does not wait for them after the history. Files not read yet
-/// when `cancel` is set are skipped (the run turned out to have nothing to report on).
+/// Stage one: reads the context files (in parallel), each once however often and however
+/// spelled it is listed, leaving out those in `skip` (the files to report on, when known).
+/// Meanwhile it builds the shared parts of the file checks (the schema validator, compiled
+/// patterns) unless `prepare` is false, so that a run over few files does not wait for them
+/// after the history. Files not read yet when `cancel` is set are skipped (the run turned out
+/// to have nothing to report on).
 pub fn load_context(
     config: &Config,
     paths: &[PathBuf],
+    skip: &[PathBuf],
     cwd: &Path,
     prepare: bool,
     cancel: &AtomicBool,
@@ -73,15 +76,22 @@ pub fn load_context(
     let max_bytes = max_bytes(config);
     let (files, ()) = rayon::join(
         || {
-            paths
-                .par_iter()
+            // Paths are resolved in parallel: on thousands of files the `lstat`s add up.
+            let mut seen: HashSet<PathBuf> = skip.par_iter().map(|p| normalize(p)).collect();
+            let resolved: Vec<PathBuf> = paths.par_iter().map(|p| normalize(p)).collect();
+            let unique: Vec<(&PathBuf, PathBuf)> = paths
+                .iter()
+                .zip(resolved)
+                .filter(|(_, resolved)| seen.insert(resolved.clone()))
+                .collect();
+            unique
+                .into_par_iter()
                 .filter(|_| !cancel.load(Ordering::Relaxed))
-                // Paths are resolved in parallel: on thousands of files the `lstat`s add up.
-                .map(|path| (normalize(path), load_context_file(path, cwd, max_bytes)))
+                .map(|(path, resolved)| (resolved, load_context_file(path, cwd, max_bytes)))
                 .collect()
         },
         || {
-            if prepare {
+            if prepare && !cancel.load(Ordering::Relaxed) {
                 prepare_rules(config);
             }
         },

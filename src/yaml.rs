@@ -747,9 +747,10 @@ mod tests {
 }
 
 /// Top-level keys that cross-file rules read from blueprints that are only context (not
-/// reported on): identity, ladder position and experience. (A context file's career links
-/// are not read: only the reported files' links are checked, against the others' ids and
-/// levels.) A cross-file rule that needs another key of the other files adds it here.
+/// reported on): identity, ladder position and experience. `career` is not read by any of
+/// them (only the reported files' links are checked) but is parsed all the same: a malformed
+/// `career` leaves a file without a blueprint, and a context file must count for the
+/// cross-file rules exactly as it does in a full check.
 pub const CONTEXT_KEYS: &[&str] = &[
     "apiVersion",
     "kind",
@@ -759,6 +760,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "level",
     "track",
     "qualifications",
+    "career",
 ];
 
 /// Parses only the top-level entries named in `keys`, for files that are loaded as context

@@ -221,3 +221,42 @@ fn naming_only_excluded_files_says_so() {
         stderr(&out)
     );
 }
+
+/// A file read only for the cross-file rules counts for them exactly as in a full check, even
+/// when a section that makes it unusable (a malformed `career`) is one those rules do not read.
+#[test]
+fn context_files_count_as_in_a_full_check() {
+    let temp = copy_to_temp(&fixtures_root().join("role-ref-unknown/fail"));
+    let dir = temp.path();
+    write(dir, ".blueprint-lint.yaml", "rules: {}\n");
+    let senior = std::fs::read_to_string(dir.join("senior.blueprint.yaml")).unwrap();
+    let broken = senior.replace(
+        "- title: Analytics Engineering Lead",
+        "- {role: 42, title: x}",
+    );
+    write(dir, "senior.blueprint.yaml", &broken);
+    let fixed = std::fs::read_to_string(dir.join("data-engineer.blueprint.yaml"))
+        .unwrap()
+        .replace("senior-data-enginer", "senior-data-engineer");
+    write(dir, "data-engineer.blueprint.yaml", &fixed);
+    let findings = |args: &[&str]| -> Vec<String> {
+        stdout(&run_in(dir, args))
+            .lines()
+            .filter(|l| l.starts_with("data-engineer.blueprint.yaml:"))
+            .map(str::to_string)
+            .collect()
+    };
+    let full = findings(&["check", ".", "--format", "concise", "-q"]);
+    assert!(
+        full.iter().any(|l| l.contains("[role-ref-unknown]")),
+        "{full:?}"
+    );
+    let alone = findings(&[
+        "check",
+        "data-engineer.blueprint.yaml",
+        "--format",
+        "concise",
+        "-q",
+    ]);
+    assert_eq!(alone, full);
+}

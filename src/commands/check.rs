@@ -213,6 +213,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     let _ = loaded_tx.send(engine::load_context(
                         config,
                         early_paths,
+                        &[],
                         cwd,
                         true,
                         cancel,
@@ -253,7 +254,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     .then(|| inner.spawn(move || walk_now(args.quiet)));
                 let context = match context {
                     Some(paths) if !git.targets.is_empty() => {
-                        engine::load_context(&config, &paths, &cwd, true, &cancel)
+                        engine::load_context(&config, &paths, &git.targets, &cwd, true, &cancel)
                     }
                     Some(_) => engine::Context::default(),
                     None => loaded_rx.recv().unwrap_or_default(),
