@@ -194,12 +194,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
             context,
             cwd,
         } = discover_project(&args.paths, &config, args.quiet)?;
-        // PR mode: until git has listed the changed files, every blueprint is read as context
-        // (the changed ones are read again in full, a few of thousands). Set when the run
-        // turns out to have nothing to report on.
+        // (The PR thread says so right after opening the repository, before the pool's first use.)
         if long_walk_rx.recv().unwrap_or(false) {
             leave_a_core_for_the_walk();
         }
+        // PR mode: until git has listed the changed files, every blueprint is read as context
+        // (the changed ones are read again in full, a few of thousands). `cancel` is set when
+        // the run turns out to have nothing to report on.
         let cancel = AtomicBool::new(false);
         let early_paths: Vec<PathBuf> = match pr_thread {
             Some(_) => targets.iter().chain(&context).cloned().collect(),
