@@ -39,7 +39,7 @@ impl FileState {
     }
 }
 
-/// What cross-file rules need of a context file: its header and career sections.
+/// What cross-file rules need of a context file: the sections of `yaml::CONTEXT_KEYS`.
 fn parse_context(text: &str) -> Result<Document, ParseError> {
     yaml::parse_sections(text, yaml::CONTEXT_KEYS).map_or_else(|| yaml::parse(text), Ok)
 }
@@ -62,15 +62,13 @@ pub struct Context {
 /// Stage one: reads the context files (in parallel), each once however often and however
 /// spelled it is listed, leaving out those in `skip` (the files to report on, when known).
 /// Meanwhile it builds the shared parts of the file checks (the schema validator, compiled
-/// patterns) unless `prepare` is false, so that a run over few files does not wait for them
-/// after the history. Files not read yet when `cancel` is set are skipped (the run turned out
+/// patterns), so that a run over few files does not wait for them after the history. Files not read yet when `cancel` is set are skipped (the run turned out
 /// to have nothing to report on).
 pub fn load_context(
     config: &Config,
     paths: &[PathBuf],
     skip: &[PathBuf],
     cwd: &Path,
-    prepare: bool,
     cancel: &AtomicBool,
 ) -> Context {
     let max_bytes = max_bytes(config);
@@ -91,7 +89,7 @@ pub fn load_context(
                 .collect()
         },
         || {
-            if prepare && !cancel.load(Ordering::Relaxed) {
+            if !cancel.load(Ordering::Relaxed) {
                 prepare_rules(config);
             }
         },
@@ -110,11 +108,12 @@ pub fn check<'h>(
     cwd: &Path,
     history: impl FnOnce() -> Option<&'h History>,
 ) -> Outcome {
-    let mut seen: HashSet<PathBuf> = targets.par_iter().map(|p| normalize(p)).collect();
+    // (The context files are distinct already: only those that are also targets drop out.)
+    let reported: HashSet<PathBuf> = targets.par_iter().map(|p| normalize(p)).collect();
     let mut processed: Vec<(FileState, Vec<Finding>)> = context
         .files
         .into_iter()
-        .filter(|(resolved, _)| seen.insert(resolved.clone()))
+        .filter(|(resolved, _)| !reported.contains(resolved))
         .map(|(_, state)| (state, Vec::new()))
         .collect();
     let max_bytes = max_bytes(config);

@@ -211,14 +211,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
             if pr_thread.is_some() {
                 let (config, early_paths, cwd, cancel) = (&config, &early_paths, &cwd, &cancel);
                 pool.spawn(move |_| {
-                    let _ = loaded_tx.send(engine::load_context(
-                        config,
-                        early_paths,
-                        &[],
-                        cwd,
-                        true,
-                        cancel,
-                    ));
+                    let _ =
+                        loaded_tx.send(engine::load_context(config, early_paths, &[], cwd, cancel));
                 });
             }
             let changed = pr_thread.as_ref().map(|_| {
@@ -255,7 +249,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     .then(|| inner.spawn(move || walk_now(args.quiet)));
                 let context = match context {
                     Some(paths) if !git.targets.is_empty() => {
-                        engine::load_context(&config, &paths, &git.targets, &cwd, true, &cancel)
+                        engine::load_context(&config, &paths, &git.targets, &cwd, &cancel)
                     }
                     Some(_) => engine::Context::default(),
                     None => loaded_rx.recv().unwrap_or_default(),
