@@ -47,17 +47,26 @@ pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) -> bool {
         .require_git(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build();
+    // The folders walked are real folders (links to folders are not entered): a regular
+    // file's canonical path is the walked folder's plus the rest of its path.
+    let canonical_dir = std::fs::canonicalize(dir).ok();
+    let mut known = Vec::new();
     for entry in walker.flatten() {
         let path = entry.path();
         // A symlink to a file counts as that file (`is_file` follows links); symlinked
         // folders are not entered, which avoids loops.
-        let is_file = entry.file_type().is_some_and(|t| t.is_file())
-            || (entry.path_is_symlink() && path.is_file());
+        let regular = entry.file_type().is_some_and(|t| t.is_file());
+        let is_file = regular || (entry.path_is_symlink() && path.is_file());
         if is_file && config.is_included(path) && !config.is_excluded(path) {
             links |= entry.path_is_symlink();
             out.push(path.to_path_buf());
+            if let (true, Some(base), Ok(rest)) = (regular, &canonical_dir, path.strip_prefix(dir))
+            {
+                known.push((path.to_path_buf(), base.join(rest)));
+            }
         }
     }
+    crate::fsutil::remember_canonical(known);
     links
 }
 

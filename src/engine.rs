@@ -12,8 +12,8 @@ use crate::yaml::{self, Document, ParseError, Span};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 /// Files larger than this are never read, even with `file-too-large` switched off.
 const HARD_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -95,6 +95,134 @@ pub fn load_context(
         },
     );
     Context { files }
+}
+
+/// Stage one as PR mode runs it: the context files are read by whichever threads are free,
+/// one file at a time, until none is left. A thread of its own starts on them while git lists
+/// the changed files; the thread that walks the history joins in once its walk is done, so
+/// that neither core waits for the other. Preparing the rules (schema validator, compiled
+/// patterns) is the last item, as it is needed only once the reported files are checked.
+pub struct SharedLoad<'c> {
+    config: &'c Config,
+    paths: Vec<PathBuf>,
+    cwd: PathBuf,
+    max_bytes: u64,
+    /// Set when the run turns out to have nothing to report on: what is not read yet is
+    /// skipped.
+    cancel: AtomicBool,
+    /// The next item to take: an index into `paths`, then `paths.len()` for the preparation.
+    next: AtomicUsize,
+    done: Mutex<Loaded>,
+    all_done: Condvar,
+}
+
+/// What the workers have handed in so far.
+#[derive(Default)]
+struct Loaded {
+    /// (index in `paths`, resolved path, the file)
+    files: Vec<(usize, PathBuf, FileState)>,
+    /// Items taken and finished (or abandoned by a worker that failed).
+    accounted: usize,
+}
+
+/// One worker's files, handed in when it stops, also when it stops by a panic: `finish` then
+/// does not wait for ever for the item that failed.
+struct Batch<'l, 'c> {
+    load: &'l SharedLoad<'c>,
+    files: Vec<(usize, PathBuf, FileState)>,
+    accounted: usize,
+}
+
+impl Drop for Batch<'_, '_> {
+    fn drop(&mut self) {
+        let mut done = self
+            .load
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        done.files.append(&mut self.files);
+        done.accounted += self.accounted;
+        if done.accounted >= self.load.items() {
+            self.load.all_done.notify_all();
+        }
+    }
+}
+
+impl<'c> SharedLoad<'c> {
+    pub fn new(config: &'c Config, paths: Vec<PathBuf>, cwd: PathBuf) -> Self {
+        SharedLoad {
+            config,
+            paths,
+            cwd,
+            max_bytes: max_bytes(config),
+            cancel: AtomicBool::new(false),
+            next: AtomicUsize::new(0),
+            done: Mutex::new(Loaded::default()),
+            all_done: Condvar::new(),
+        }
+    }
+
+    /// The files, then the preparation of the rules.
+    fn items(&self) -> usize {
+        self.paths.len() + 1
+    }
+
+    /// Skip what is not read yet.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Takes items until none is left. Any number of threads may call this, at any time.
+    pub fn work(&self) {
+        let mut batch = Batch {
+            load: self,
+            files: Vec::new(),
+            accounted: 0,
+        };
+        loop {
+            let item = self.next.fetch_add(1, Ordering::Relaxed);
+            if item >= self.items() {
+                break;
+            }
+            // Counted before the work, so that a failure still accounts for it.
+            batch.accounted += 1;
+            if self.cancel.load(Ordering::Relaxed) {
+                continue;
+            }
+            match self.paths.get(item) {
+                Some(path) => {
+                    let file = load_context_file(path, &self.cwd, self.max_bytes);
+                    batch.files.push((item, normalize(path), file));
+                }
+                None => prepare_rules(self.config),
+            }
+        }
+    }
+
+    /// Waits until every item is done (by any thread) and returns the files in the order
+    /// given, each file once however often and however spelled it was listed.
+    pub fn finish(&self) -> Context {
+        let mut done = self
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while done.accounted < self.items() {
+            done = self
+                .all_done
+                .wait(done)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        let mut files = std::mem::take(&mut done.files);
+        files.sort_unstable_by_key(|(item, _, _)| *item);
+        let mut seen = HashSet::with_capacity(files.len());
+        Context {
+            files: files
+                .into_iter()
+                .filter(|(_, resolved, _)| seen.insert(resolved.clone()))
+                .map(|(_, resolved, file)| (resolved, file))
+                .collect(),
+        }
+    }
 }
 
 /// Stage two: checks `targets`, with `context` (from `load_context`; a file that is also a
@@ -315,16 +443,23 @@ fn run_repo_rules(env: &RunEnv, files: &[FileState], per_file: &mut [Vec<Finding
         env,
         files: repo_files,
     };
-    for rule in rules::registry() {
-        let settings = config.settings(rule.meta().name);
-        if settings.configured == Some(crate::diagnostic::Level::Off) {
-            continue;
-        }
-        let mut out = Vec::new();
-        rule.check_repo(&ctx, &settings, &mut out);
-        for (file, finding) in out {
-            per_file[file].push(finding);
-        }
+    // The rules are independent of each other: on a large repository each builds its own
+    // index over thousands of files, and they run side by side.
+    let found: Vec<Vec<(usize, Finding)>> = rules::registry()
+        .par_iter()
+        .map(|rule| {
+            let settings = config.settings(rule.meta().name);
+            let mut out = Vec::new();
+            if settings.configured != Some(crate::diagnostic::Level::Off) {
+                rule.check_repo(&ctx, &settings, &mut out);
+            }
+            out
+        })
+        .collect();
+    // (In registry order, as before: the order of findings within a file does not depend on
+    // which rule finished first.)
+    for (file, finding) in found.into_iter().flatten() {
+        per_file[file].push(finding);
     }
 }
 

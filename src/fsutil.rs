@@ -71,8 +71,7 @@ pub fn current_dir() -> &'static Path {
 /// canonical path plus its name, so a folder is resolved once for all its files and a file
 /// costs one `lstat` the first time it is asked for. Symbolic links are resolved in full.
 pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
-    static RESOLVED: OnceLock<Mutex<HashMap<PathBuf, PathBuf>>> = OnceLock::new();
-    let resolved = RESOLVED.get_or_init(Default::default);
+    let resolved = resolved_paths();
     let remembered = |p: &Path| resolved.lock().expect("path cache").get(p).cloned();
     let remember = |p: &Path, c: &PathBuf| {
         resolved
@@ -106,6 +105,19 @@ pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
     };
     remember(path, &result);
     Ok(result)
+}
+
+/// Paths resolved so far -> their canonical form.
+fn resolved_paths() -> &'static Mutex<HashMap<PathBuf, PathBuf>> {
+    static RESOLVED: OnceLock<Mutex<HashMap<PathBuf, PathBuf>>> = OnceLock::new();
+    RESOLVED.get_or_init(Default::default)
+}
+
+/// Records canonical forms known without asking the file system: discovery meets regular
+/// files in folders it walks without following links, so each is its folder's canonical path
+/// plus the rest of its path. `canonical` then costs no `lstat` for them.
+pub fn remember_canonical(known: impl IntoIterator<Item = (PathBuf, PathBuf)>) {
+    resolved_paths().lock().expect("path cache").extend(known);
 }
 
 /// `canonical`, or the path itself when it cannot be resolved (a file that is gone).

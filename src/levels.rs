@@ -180,10 +180,15 @@ impl Ladder {
 
     /// 1-based rank of a level on a track, `None` if the level is not on that track.
     pub fn rank(&self, level: usize, track: BlueprintTrack) -> Option<usize> {
-        self.track_levels(track)
+        // (Counted in place: cross-file rules ask this for every blueprint of a repository.)
+        if !self.levels.get(level)?.track.serves(track) {
+            return None;
+        }
+        let below = self.levels[..level]
             .iter()
-            .position(|&i| i == level)
-            .map(|p| p + 1)
+            .filter(|l| l.track.serves(track))
+            .count();
+        Some(below + 1)
     }
 
     /// The rank used to compare levels across tracks: the IC rank of IC (and both-track)

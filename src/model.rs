@@ -12,13 +12,30 @@ pub struct Blueprint {
     pub family: Option<String>,
     pub level: Option<String>,
     pub track: Option<String>,
+    // A section that does not fit its model is left out (`None`) instead of the whole
+    // blueprint: the `schema` rule reports it, and the other rules still see the rest. (This
+    // also keeps a full check and PR mode alike, which reads other files' headers only.)
+    #[serde(deserialize_with = "tolerant")]
     pub kpis: Option<Vec<Kpi>>,
+    #[serde(deserialize_with = "tolerant")]
     pub hiring: Option<Hiring>,
+    #[serde(deserialize_with = "tolerant")]
     pub scorecard: Option<Scorecard>,
+    #[serde(deserialize_with = "tolerant")]
     pub career: Option<Career>,
     /// Kept as JSON so that a malformed section (reported by `schema`) does not hide the
     /// blueprint from other rules; read through `years()`.
     pub qualifications: Option<serde_json::Value>,
+}
+
+/// A section as its model, or `None` when it is absent, `null` or does not fit the model.
+fn tolerant<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(Option::<T>::deserialize(value).ok().flatten())
 }
 
 /// A weight as written: a number, or text such as `"25%"` that the weight rules explain.

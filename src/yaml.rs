@@ -747,21 +747,10 @@ mod tests {
 }
 
 /// Top-level keys that cross-file rules read from blueprints that are only context (not
-/// reported on): identity, ladder position and experience. `career` is not read by any of
-/// them (only the reported files' links are checked) but is parsed all the same: a malformed
-/// `career` leaves a file without a blueprint, and a context file must count for the
-/// cross-file rules exactly as it does in a full check.
-pub const CONTEXT_KEYS: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "id",
-    "title",
-    "family",
-    "level",
-    "track",
-    "qualifications",
-    "career",
-];
+/// reported on): identity, ladder position and experience. The other sections do not change
+/// how a file counts for those rules (a malformed one leaves only itself out of the model), so
+/// a context file counts exactly as it does in a full check.
+pub const CONTEXT_KEYS: &[&str] = &["id", "title", "family", "level", "track", "qualifications"];
 
 /// Parses only the top-level entries named in `keys`, for files that are loaded as context
 /// for cross-file rules: a blueprint's header and career sections are a few percent of it.

@@ -222,8 +222,9 @@ fn naming_only_excluded_files_says_so() {
     );
 }
 
-/// A file read only for the cross-file rules counts for them exactly as in a full check, even
-/// when a section that makes it unusable (a malformed `career`) is one those rules do not read.
+/// A file read only for the cross-file rules counts for them exactly as in a full check, also
+/// when one of its sections that those rules do not read (`career`) is malformed: that section
+/// is left out of its model, the file itself still counts (its id resolves a link).
 #[test]
 fn context_files_count_as_in_a_full_check() {
     let temp = copy_to_temp(&fixtures_root().join("role-ref-unknown/fail"));
@@ -242,11 +243,47 @@ fn context_files_count_as_in_a_full_check() {
     let findings = |args: &[&str]| -> Vec<String> {
         stdout(&run_in(dir, args))
             .lines()
-            .filter(|l| l.starts_with("data-engineer.blueprint.yaml:"))
             .map(str::to_string)
             .collect()
     };
     let full = findings(&["check", ".", "--format", "concise", "-q"]);
+    let on = |file: &str, lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.starts_with(file))
+            .cloned()
+            .collect()
+    };
+    // The malformed section is reported where it is, by `schema`...
+    assert!(
+        on("senior.blueprint.yaml:", &full)
+            .iter()
+            .any(|l| l.contains("[schema]")),
+        "{full:?}"
+    );
+    // ...and the link to the file resolves all the same.
+    let data_engineer = on("data-engineer.blueprint.yaml:", &full);
+    assert!(
+        !data_engineer
+            .iter()
+            .any(|l| l.contains("[role-ref-unknown]")),
+        "{full:?}"
+    );
+    let alone = findings(&[
+        "check",
+        "data-engineer.blueprint.yaml",
+        "--format",
+        "concise",
+        "-q",
+    ]);
+    assert_eq!(alone, data_engineer);
+    // A link to a role that no file has is still found, in both modes.
+    let wrong = fixed.replace("senior-data-engineer", "senior-data-enginer");
+    write(dir, "data-engineer.blueprint.yaml", &wrong);
+    let full = on(
+        "data-engineer.blueprint.yaml:",
+        &findings(&["check", ".", "--format", "concise", "-q"]),
+    );
     assert!(
         full.iter().any(|l| l.contains("[role-ref-unknown]")),
         "{full:?}"

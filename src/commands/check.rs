@@ -12,6 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -177,16 +178,47 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let today = args.git.now.unwrap_or_else(crate::history::today);
     let history: OnceCell<Result<Option<History>, String>> = OnceCell::new();
+    // PR mode: every blueprint is read as context (the changed ones are read again in full, a
+    // few of thousands) by the threads that are free; see `engine::SharedLoad`.
+    let shared_load: OnceLock<engine::SharedLoad> = OnceLock::new();
     let checked = std::thread::scope(|scope| {
         // PR mode: what changed since REV is asked of git while the folders are walked, and
         // the history of the changed files is walked right after, on the same thread, while
-        // the main thread discovers and reads every blueprint for the cross-file rules.
+        // another thread reads every blueprint for the cross-file rules. Once its walk is
+        // done, the thread helps with that reading.
         let (changed_tx, changed_rx) = std::sync::mpsc::channel();
-        let (long_walk_tx, long_walk_rx) = std::sync::mpsc::channel();
+        // The walk comes back by channel, not by joining the thread, which goes on reading.
+        let (walk_tx, walk_rx) = std::sync::mpsc::channel();
         let pr_thread = args.git.changed_since.as_deref().map(|rev| {
-            let (args, config, start) = (&args, &config, &start);
-            let senders = (long_walk_tx, changed_tx);
-            scope.spawn(move || list_and_walk_changed(args, config, start, rev, today, senders))
+            let (args, config, start, shared_load) = (&args, &config, &start, &shared_load);
+            // The commits back to the cutoff are read ahead from the start, while git lists
+            // the changed files (see `history::Ahead`).
+            let cutoff = super::freshness::cutoff(config, today)
+                .filter(|_| super::freshness::may_read_history(&args.git, config));
+            let ahead = cutoff.map(|cutoff| {
+                let (reader, ahead) = crate::history::read_ahead();
+                let cache = !args.git.no_cache;
+                scope.spawn(move || reader.run(start, cutoff, cache));
+                ahead
+            });
+            scope.spawn(move || {
+                let (walked, repo) = list_and_walk_changed(
+                    args,
+                    config,
+                    start,
+                    rev,
+                    today,
+                    changed_tx,
+                    ahead.as_ref(),
+                );
+                drop(ahead);
+                let _ = walk_tx.send(walked);
+                // (Not set only if the folders could not be searched: nothing to help with.)
+                if let Some(load) = shared_load.get() {
+                    load.work();
+                }
+                drop(repo);
+            })
         });
         let Found {
             targets,
@@ -194,27 +226,20 @@ pub fn run(args: CheckArgs) -> ExitCode {
             context,
             cwd,
         } = discover_project(&args.paths, &config, args.quiet)?;
-        // (The PR thread says so right after opening the repository, before the pool's first use.)
-        if long_walk_rx.recv().unwrap_or(false) {
-            leave_a_core_for_the_walk();
+        if pr_thread.is_some() {
+            let paths: Vec<PathBuf> = targets.iter().chain(&context).cloned().collect();
+            let load =
+                shared_load.get_or_init(|| engine::SharedLoad::new(&config, paths, cwd.clone()));
+            scope.spawn(|| load.work());
         }
-        // PR mode: until git has listed the changed files, every blueprint is read as context
-        // (the changed ones are read again in full, a few of thousands). `cancel` is set when
-        // the run turns out to have nothing to report on.
         let cancel = AtomicBool::new(false);
-        let early_paths: Vec<PathBuf> = match pr_thread {
-            Some(_) => targets.iter().chain(&context).cloned().collect(),
-            None => Vec::new(),
-        };
-        let (loaded_tx, loaded_rx) = std::sync::mpsc::channel();
-        rayon::in_place_scope(|pool| {
-            if pr_thread.is_some() {
-                let (config, early_paths, cwd, cancel) = (&config, &early_paths, &cwd, &cancel);
-                pool.spawn(move |_| {
-                    let _ =
-                        loaded_tx.send(engine::load_context(config, early_paths, &[], cwd, cancel));
-                });
+        let stop_reading = || {
+            cancel.store(true, Ordering::Relaxed);
+            if let Some(load) = shared_load.get() {
+                load.cancel();
             }
+        };
+        {
             let changed = pr_thread.as_ref().map(|_| {
                 changed_rx
                     .recv()
@@ -222,13 +247,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
             });
             let git = super::freshness::select_targets(changed, targets, target_links).map_err(
                 |message| {
-                    cancel.store(true, Ordering::Relaxed);
+                    stop_reading();
                     eprintln!("error: {message}");
                     ExitCode::from(2)
                 },
             )?;
             if git.targets.is_empty() {
-                cancel.store(true, Ordering::Relaxed);
+                stop_reading();
             }
             let context = match pr_thread {
                 Some(_) => None,
@@ -252,7 +277,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
                         engine::load_context(&config, &paths, &git.targets, &cwd, &cancel)
                     }
                     Some(_) => engine::Context::default(),
-                    None => loaded_rx.recv().unwrap_or_default(),
+                    None => shared_load
+                        .get()
+                        .map(engine::SharedLoad::finish)
+                        .unwrap_or_default(),
                 };
                 let wait_for_history = || {
                     history
@@ -265,7 +293,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
                                     .join()
                                     .unwrap_or_else(|_| Err("the history walk failed".to_string())),
                                 (None, pr) => {
-                                    let early = pr.and_then(|h| h.join().ok()).flatten();
+                                    // (Nothing comes if the thread failed: the walk runs again.)
+                                    let early = pr.and_then(|_| walk_rx.recv().ok()).flatten();
                                     early_or_new_walk(early, &git.targets, walk_now, args.quiet)
                                 }
                             }
@@ -283,7 +312,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     wait_for_history,
                 ))
             })
-        })
+        }
     });
     let mut outcome = match checked {
         Ok(outcome) => outcome,
@@ -380,43 +409,40 @@ pub fn run(args: CheckArgs) -> ExitCode {
 /// What PR mode's early walk traced and found.
 type EarlyWalk = (Vec<PathBuf>, Result<Option<History>, String>);
 
-/// What PR mode's thread tells the main thread: whether its walk will be long (it cannot
-/// be answered from a snapshot at HEAD), then which files changed.
-type PrSenders = (
-    std::sync::mpsc::Sender<bool>,
-    std::sync::mpsc::Sender<Result<HashSet<PathBuf>, String>>,
-);
+/// How PR mode's thread tells the main thread which files changed.
+type ChangedSender = std::sync::mpsc::Sender<Result<HashSet<PathBuf>, String>>;
 
 /// PR mode, on a thread of its own: asks git what changed since `rev` (sent to the main
 /// thread, which meanwhile searches the folders), then walks the history of the changed files
-/// that the given paths and `include`/`exclude` select.
+/// that the given paths and `include`/`exclude` select, taking the commits `ahead` has read.
+/// Also returns the repository, for the caller to close after handing the walk on.
 fn list_and_walk_changed(
     args: &CheckArgs,
     config: &Config,
     start: &Path,
     rev: &str,
     today: crate::history::Day,
-    (long_walk_tx, changed_tx): PrSenders,
-) -> Option<EarlyWalk> {
+    changed_tx: ChangedSender,
+    ahead: Option<&crate::history::Ahead>,
+) -> (Option<EarlyWalk>, Option<crate::history::Repo>) {
     // One repository for the list and the walk.
-    let (repo, changed) = match crate::history::Repo::open(start) {
-        Ok(repo) => {
-            let cached = !args.git.no_cache && repo.has_snapshot_at_head();
-            let long_walk = !cached && super::freshness::may_read_history(&args.git, config);
-            let _ = long_walk_tx.send(long_walk);
-            let changed = crate::history::changed_since_in(&repo, rev);
-            (Some(repo), changed)
-        }
+    let (changed, repo) = match crate::history::Repo::open(start) {
+        Ok(repo) => (crate::history::changed_since_in(&repo, rev), Some(repo)),
         // (For the message it gives outside a repository.)
-        Err(_) => (None, crate::history::changed_since(start, rev)),
+        Err(_) => (crate::history::changed_since(start, rev), None),
     };
     let candidates = changed
         .as_ref()
         .ok()
-        .map(|c| pr_candidates(c, &args.paths, config));
+        .map(|c| pr_candidates(c, &args.paths, config))
+        .filter(|c| super::freshness::history_wanted(&args.git, config, c));
     let _ = changed_tx.send(changed);
-    let candidates =
-        candidates.filter(|c| super::freshness::history_wanted(&args.git, config, c))?;
+    let Some(candidates) = candidates else {
+        return (None, repo);
+    };
+    let opened = repo
+        .as_ref()
+        .map(|repo| super::freshness::Opened { repo, ahead });
     let walked = super::freshness::walk_for_check(
         &args.git,
         config,
@@ -424,9 +450,9 @@ fn list_and_walk_changed(
         &candidates,
         today,
         args.quiet,
-        repo,
+        opened,
     );
-    Some((candidates, walked))
+    (Some((candidates, walked)), repo)
 }
 
 /// PR mode: the early walk stands when it traced exactly the files reported on; otherwise (a
@@ -443,23 +469,6 @@ fn early_or_new_walk(
         Some(_) => walk_now(true),
         None => walk_now(quiet),
     }
-}
-
-/// PR mode without a snapshot at HEAD: the history walk is one long task on a thread of its
-/// own and the run waits for it, while the rest (reading the context files, checking a few
-/// changed ones) is shorter. The rest gets the other cores (at least one), so that it does
-/// not slow the walk down by taking turns with it. (A full check keeps every core: it checks
-/// all files after the walk; so does a walk answered from the cache.) `RAYON_NUM_THREADS`
-/// still decides when set.
-fn leave_a_core_for_the_walk() {
-    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
-        return;
-    }
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    // Fails only if the pool was built already; it then stays as it is.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(cores.saturating_sub(1).max(1))
-        .build_global();
 }
 
 fn pr_candidates(changed: &HashSet<PathBuf>, paths: &[PathBuf], config: &Config) -> Vec<PathBuf> {

@@ -96,9 +96,23 @@ pub fn may_read_history(git: &GitArgs, config: &Config) -> bool {
     !git.no_git && rules::HISTORY_RULES.iter().any(|r| is_on(config, r))
 }
 
-/// Walks the history of `targets` once for `check` (see `history_wanted`), in `repo` when it
-/// is open already. Outside a repository the history rules are skipped with one note on
-/// stderr (unless `quiet`).
+/// Where `check`'s walk stops: the day before the largest `max_age` of `stale-section`
+/// (`None`, no cutoff, when that rule is off).
+pub fn cutoff(config: &Config, today: Day) -> Option<Day> {
+    let stale = config.settings("stale-section");
+    is_on(config, "stale-section").then(|| today - history::largest_max_age(&stale))
+}
+
+/// A repository that `check` has opened already, with the commits read ahead for its walk
+/// (PR mode).
+pub struct Opened<'a> {
+    pub repo: &'a history::Repo,
+    pub ahead: Option<&'a history::Ahead>,
+}
+
+/// Walks the history of `targets` once for `check` (see `history_wanted`), in the repository
+/// `opened` when there is one. Outside a repository the history rules are skipped with one note
+/// on stderr (unless `quiet`).
 pub fn walk_for_check(
     git: &GitArgs,
     config: &Config,
@@ -106,19 +120,17 @@ pub fn walk_for_check(
     targets: &[PathBuf],
     today: Day,
     quiet: bool,
-    repo: Option<history::Repo>,
+    opened: Option<Opened>,
 ) -> Result<Option<History>, String> {
-    let stale = config.settings("stale-section");
-    let stop_before_day =
-        is_on(config, "stale-section").then(|| today - history::largest_max_age(&stale));
     let options = history::WalkOptions {
         files: targets,
         ignore_revs: &config.history.ignore_revs,
-        stop_before_day,
+        stop_before_day: cutoff(config, today),
         cache: !git.no_cache,
+        ahead: opened.as_ref().and_then(|o| o.ahead),
     };
-    let walked = match repo {
-        Some(repo) => history::walk_in(repo, &options),
+    let walked = match &opened {
+        Some(opened) => history::walk_in(opened.repo, &options),
         None => history::walk(start, &options),
     };
     match walked {
@@ -229,6 +241,7 @@ pub fn run(args: FreshnessArgs) -> ExitCode {
         ignore_revs: &config.history.ignore_revs,
         stop_before_day: None,
         cache: !args.no_cache,
+        ahead: None,
     };
     let history = match history::walk(&start, &options) {
         Ok(h) => h,

@@ -339,6 +339,108 @@ pub struct WalkOptions<'a> {
     pub stop_before_day: Option<Day>,
     /// Use and update the snapshots of earlier walks (see `cache`).
     pub cache: bool,
+    /// The first-parent commits as another thread reads them ahead of the walk (PR mode).
+    pub ahead: Option<&'a Ahead>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading ahead. A walk back to the cutoff spends about a third of its time reading the
+// commits themselves (the rest is trees). Which commits those are does not depend on the
+// files traced: PR mode reads them on a thread of its own, from the start of the run, while
+// git lists the changed files; the walk then takes them in order.
+
+/// The walk's side: commits in first-parent order, starting with HEAD's parent.
+pub struct Ahead {
+    commits: std::sync::mpsc::Receiver<RawCommit>,
+    done: Arc<std::sync::atomic::AtomicBool>,
+    /// Set at the first commit that is not the one asked for (HEAD moved between the two
+    /// reads, say): from then on the walk reads its commits itself.
+    off_track: std::cell::Cell<bool>,
+}
+
+/// The reading thread's side.
+pub struct AheadReader {
+    commits: std::sync::mpsc::Sender<RawCommit>,
+    done: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// A reader and the walk's end of it.
+pub fn read_ahead() -> (AheadReader, Ahead) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    (
+        AheadReader {
+            commits: tx,
+            done: done.clone(),
+        },
+        Ahead {
+            commits: rx,
+            done,
+            off_track: std::cell::Cell::new(false),
+        },
+    )
+}
+
+impl Ahead {
+    /// Commit `id`, when it is the next one read ahead.
+    fn take(&self, id: Oid) -> Option<RawCommit> {
+        if self.off_track.get() {
+            return None;
+        }
+        match self.commits.recv() {
+            Ok(commit) if commit.id == id => Some(commit),
+            _ => {
+                self.off_track.set(true);
+                self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Ahead {
+    /// The walk is over: the reader stops.
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl AheadReader {
+    /// Reads the first-parent chain from HEAD's parent down to the first commit before
+    /// `stop_before_day` and one more (where a walk with that cutoff ends), in a repository of
+    /// its own (no lock shared with the walk's). Stops early when the walk is over, and does
+    /// nothing when the history cache will answer the walk at HEAD anyway.
+    pub fn run(self, start: &Path, stop_before_day: Day, cache: bool) {
+        let Ok(repo) = Repo::open(start) else {
+            return;
+        };
+        if cache && repo.has_snapshot_at_head() {
+            return;
+        }
+        let repo = &repo.0;
+        let Ok(odb) = repo.odb() else {
+            return;
+        };
+        let head = repo.head().ok().and_then(|h| h.target());
+        let mut next = head
+            .and_then(|id| RawCommit::read(&odb, id))
+            .and_then(|c| c.first_parent);
+        let mut past_cutoff = false;
+        while let Some(id) = next {
+            if self.done.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            let Some(commit) = RawCommit::read(&odb, id) else {
+                return;
+            };
+            next = commit.first_parent;
+            let last = past_cutoff;
+            past_cutoff = commit.day() < stop_before_day;
+            if self.commits.send(commit).is_err() || last {
+                return;
+            }
+        }
+    }
 }
 
 /// Why there is no history.
@@ -658,14 +760,37 @@ struct Walker<'r> {
     /// Trees read for the commit being compared and for the one before: a commit's trees are
     /// the "new" side of one comparison and the "old" side of the next, so each is read once.
     /// (libgit2's own object cache is off for the walk: filling and freeing it cost more.)
-    trees: HashMap<Oid, Rc<RawTree<'r>>>,
-    previous_trees: HashMap<Oid, Rc<RawTree<'r>>>,
+    trees: OidMap<Rc<RawTree<'r>>>,
+    previous_trees: OidMap<Rc<RawTree<'r>>>,
+}
+
+/// Maps keyed by object id. An id is already a uniformly random hash: its first bytes serve as
+/// the table's hash, instead of running SipHash over all twenty for every tree of every commit.
+type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
+
+#[derive(Default)]
+struct OidHasher(u64);
+
+impl Hasher for OidHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // (`Oid` hashes its twenty bytes in one call; anything else is folded in as well.)
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
 }
 
 /// One entry of a raw tree object: `<mode> <name>\0<20-byte id>`.
 struct RawEntry {
     name: std::ops::Range<usize>,
-    id: Oid,
+    /// The id's bytes as stored: turned into an `Oid` only for the few entries that changed.
+    id: [u8; 20],
     /// `Some(true)` folder, `Some(false)` file (or link), `None` submodule.
     folder: Option<bool>,
 }
@@ -687,7 +812,7 @@ impl<'o> RawTree<'o> {
         while at < data.len() {
             let space = at + data[at..].iter().position(|&b| b == b' ')?;
             let nul = space + data[space..].iter().position(|&b| b == 0)?;
-            let id = Oid::from_bytes(data.get(nul + 1..nul + 21)?).ok()?;
+            let id: [u8; 20] = data.get(nul + 1..nul + 21)?.try_into().ok()?;
             let folder = match &data[at..space] {
                 b"40000" | b"040000" => Some(true),
                 b"160000" => None,
@@ -724,8 +849,8 @@ impl<'r> Walker<'r> {
             odb,
             blobs: HashMap::new(),
             chunks: HashMap::new(),
-            trees: HashMap::new(),
-            previous_trees: HashMap::new(),
+            trees: OidMap::default(),
+            previous_trees: OidMap::default(),
         }
     }
 
@@ -838,7 +963,10 @@ impl<'r> Walker<'r> {
             old_tree.as_ref().map_or(no_entries, |t| &t.entries),
             new_tree.as_ref().map_or(no_entries, |t| &t.entries),
         );
-        let side = |e: &RawEntry| -> Option<Side> { e.folder.map(|folder| (e.id, folder)) };
+        let side = |e: &RawEntry| -> Option<Side> {
+            let folder = e.folder?;
+            Oid::from_bytes(&e.id).ok().map(|id| (id, folder))
+        };
         // Both trees are sorted in git's order: a merge join finds the differing entries.
         // (name, old side, new side)
         let mut names: Vec<(&[u8], Option<Side>, Option<Side>)> = Vec::new();
@@ -1194,18 +1322,19 @@ fn ignored_commits(
 
 /// Walks the history once for `options.files`.
 pub fn walk(start: &Path, options: &WalkOptions) -> Result<History, NoHistory> {
-    walk_in(Repo::open(start)?, options)
+    walk_in(&Repo::open(start)?, options)
 }
 
-/// `walk` in a repository already opened.
-pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> {
-    let repo = repo.0;
+/// `walk` in a repository already opened. (The caller closes it when it suits: closing
+/// frees libgit2's caches, about a millisecond that PR mode spends after handing the walk on.)
+pub fn walk_in(repo: &Repo, options: &WalkOptions) -> Result<History, NoHistory> {
+    let repo = &repo.0;
     let workdir = repo
         .workdir()
         .and_then(|w| std::fs::canonicalize(w).ok())
         .ok_or(NoHistory::NotARepository)?;
-    let shallow = shallow_commits(&repo);
-    let (ignored, unknown_ignore_revs) = ignored_commits(&repo, &workdir, options.ignore_revs);
+    let shallow = shallow_commits(repo);
+    let (ignored, unknown_ignore_revs) = ignored_commits(repo, &workdir, options.ignore_revs);
     let mut history = History {
         workdir: workdir.clone(),
         shallow: !shallow.is_empty(),
@@ -1217,7 +1346,7 @@ pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> 
         .map_err(|e| NoHistory::Failed(e.message().to_string()))?;
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let head_tree = head.as_ref().and_then(|c| c.tree().ok());
-    let mut walker = Walker::new(&repo, Some(&odb));
+    let mut walker = Walker::new(repo, Some(&odb));
 
     // The working tree against HEAD.
     let mut traced: Vec<Traced> = Vec::new();
@@ -1328,7 +1457,7 @@ pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> 
     let mut wanted = Prefixes::of(&traced);
     let snapshots = options
         .cache
-        .then(|| cache::Snapshots::open(&repo, options.stop_before_day, &ignored, &shallow));
+        .then(|| cache::Snapshots::open(repo, options.stop_before_day, &ignored, &shallow));
     let head_id = commit.id;
     // Files whose answer came from a snapshot of the walk's own start (nothing new to store).
     let mut answered_at_head = 0;
@@ -1341,7 +1470,7 @@ pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> 
         let info_cell: OnceCell<Arc<CommitInfo>> = OnceCell::new();
         let info = || {
             info_cell
-                .get_or_init(|| commit.info(&repo, position))
+                .get_or_init(|| commit.info(repo, position))
                 .clone()
         };
         if position == 0 {
@@ -1421,7 +1550,12 @@ pub fn walk_in(repo: Repo, options: &WalkOptions) -> Result<History, NoHistory> 
             });
             break;
         }
-        let parent = commit.first_parent.and_then(|id| RawCommit::read(&odb, id));
+        let parent = commit.first_parent.and_then(|id| {
+            options
+                .ahead
+                .and_then(|ahead| ahead.take(id))
+                .or_else(|| RawCommit::read(&odb, id))
+        });
         let Some(parent) = parent else {
             // The root commit created everything still unresolved.
             resolve_all(&mut traced, &mut history, &|| SectionState::Created(info()));

@@ -120,6 +120,15 @@ struct Patterns {
     prefilter: Regex,
     /// Lower-cased term -> level index.
     terms: HashMap<String, usize>,
+    /// The level terms as one regex alternation, named `t`.
+    term_pattern: String,
+    /// Compiled the first time a text passes the prefilter: they are several milliseconds of
+    /// work, which a run whose reported files hold no qualifier word never needs. (`None`
+    /// when a pattern does not compile: the rule then finds nothing.)
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+struct Compiled {
     qualifiers: Vec<Regex>,
     /// "X-level" followed by an optional word.
     dash_level: Regex,
@@ -171,7 +180,15 @@ fn build_patterns(ladder: &Ladder) -> Option<Patterns> {
         .map(|t| regex::escape(t).replace("\\-", "[- ]").replace(' ', "[- ]"))
         .collect::<Vec<_>>()
         .join("|");
-    let t = format!(r"(?P<t>{alt})\.?");
+    Some(Patterns {
+        prefilter: Regex::new(r"(?i)appropriate|scope|level").ok()?,
+        terms,
+        term_pattern: format!(r"(?P<t>{alt})\.?"),
+        compiled: OnceLock::new(),
+    })
+}
+
+fn compile(t: &str) -> Option<Compiled> {
     let build = |p: String| Regex::new(&format!("(?i){p}")).ok();
     let qualifiers = vec![
         // "junior-appropriate", "senior appropriate"
@@ -184,9 +201,7 @@ fn build_patterns(ladder: &Ladder) -> Option<Patterns> {
         build(format!(r"\bat (?:the |an? )?{t}[- ]level\b"))?,
     ];
     let dash_level = build(format!(r"\b{t}-level\b(?:\s+(?P<next>[\w-]+))?"))?;
-    Some(Patterns {
-        prefilter: Regex::new(r"(?i)appropriate|scope|level").ok()?,
-        terms,
+    Some(Compiled {
         qualifiers,
         dash_level,
     })
@@ -198,6 +213,9 @@ fn qualifiers(p: &Patterns, text: &str) -> Vec<(usize, usize, usize)> {
     if !p.prefilter.is_match(text) {
         return found;
     }
+    let Some(compiled) = p.compiled.get_or_init(|| compile(&p.term_pattern)) else {
+        return found;
+    };
     let level_of = |m: &regex::Captures| {
         let term = m["t"].to_lowercase().replace(' ', "-");
         p.terms
@@ -205,7 +223,7 @@ fn qualifiers(p: &Patterns, text: &str) -> Vec<(usize, usize, usize)> {
             .or_else(|| p.terms.get(&term.replace('-', " ")))
             .copied()
     };
-    for re in &p.qualifiers {
+    for re in &compiled.qualifiers {
         for caps in re.captures_iter(text) {
             let whole = caps.get(0).expect("match");
             if let Some(level) = level_of(&caps) {
@@ -213,7 +231,7 @@ fn qualifiers(p: &Patterns, text: &str) -> Vec<(usize, usize, usize)> {
             }
         }
     }
-    for caps in p.dash_level.captures_iter(text) {
+    for caps in compiled.dash_level.captures_iter(text) {
         if let Some(next) = caps.name("next") {
             if NOT_SCOPE_FOLLOWERS.contains(&next.as_str().to_lowercase().as_str()) {
                 continue;
