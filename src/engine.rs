@@ -238,32 +238,59 @@ pub fn check<'h>(
 ) -> Outcome {
     // (The context files are distinct already: only those that are also targets drop out.)
     let reported: HashSet<PathBuf> = targets.par_iter().map(|p| normalize(p)).collect();
-    let mut processed: Vec<(FileState, Vec<Finding>)> = context
+    let mut processed: Vec<(FileState, Option<ReadTarget>)> = context
         .files
         .into_iter()
         .filter(|(resolved, _)| !reported.contains(resolved))
-        .map(|(_, state)| (state, Vec::new()))
+        .map(|(_, state)| (state, None))
         .collect();
     let max_bytes = max_bytes(config);
+    // Reading the reported files and the cross-file rules (but `git-history-shallow`) need no
+    // history: they run before it is asked for, and overlap with a walk still running.
+    processed.par_extend(targets.par_iter().map(|path| {
+        let (state, read) = load_target(path, cwd, max_bytes);
+        (state, Some(read))
+    }));
+    processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
+    let (files, read): (Vec<FileState>, Vec<Option<ReadTarget>>) = processed.into_iter().unzip();
+    let without_history = RunEnv {
+        config,
+        history: None,
+        today,
+    };
+    let mut repo_found = run_repo_rules(&without_history, &files, |name| {
+        !rules::REPO_HISTORY_RULES.contains(&name)
+    });
     let env = RunEnv {
         config,
         history: history(),
         today,
     };
-    processed.par_extend(
-        targets
-            .par_iter()
-            .map(|path| process_file(&env, path, cwd, max_bytes)),
-    );
-    processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
-
-    let mut per_file: Vec<Vec<Finding>> = Vec::with_capacity(processed.len());
-    let mut files = Vec::with_capacity(processed.len());
-    for (state, findings) in processed {
-        files.push(state);
-        per_file.push(findings);
+    let mut per_file: Vec<Vec<Finding>> = read
+        .par_iter()
+        .zip(&files)
+        .map(|(read, file)| match read {
+            Some(read) => run_file_rules(&env, file, read),
+            None => Vec::new(),
+        })
+        .collect();
+    // The reported files keep their parsed form (for locating findings and suppressions).
+    for (file, read) in files.iter().zip(read) {
+        if let Some(read) = read {
+            let kept = file.document.set(read.parsed.and_then(Result::ok));
+            debug_assert!(kept.is_ok(), "a reported file's document was parsed twice");
+        }
     }
-    run_repo_rules(&env, &files, &mut per_file);
+    let with_history = run_repo_rules(&env, &files, |name| {
+        rules::REPO_HISTORY_RULES.contains(&name)
+    });
+    // Findings in registry order, whichever pass found them.
+    for (found, later) in repo_found.iter_mut().zip(with_history) {
+        found.extend(later);
+    }
+    for (file, finding) in repo_found.into_iter().flatten() {
+        per_file[file].push(finding);
+    }
 
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
@@ -353,13 +380,16 @@ fn read_source(path: &Path, cwd: &Path, max_bytes: u64) -> (SourceFile, Option<L
     )
 }
 
-/// A reported file: read, parsed and put through every per-file rule.
-fn process_file(
-    env: &RunEnv,
-    path: &Path,
-    cwd: &Path,
-    max_bytes: u64,
-) -> (FileState, Vec<Finding>) {
+/// What the per-file rules read of a reported file besides its source and blueprint.
+struct ReadTarget {
+    load_problem: Option<LoadProblem>,
+    parsed: Option<Result<Document, ParseError>>,
+    json: Option<serde_json::Value>,
+}
+
+/// A reported file, read and parsed. (Its document goes into the state once the per-file
+/// rules have run.)
+fn load_target(path: &Path, cwd: &Path, max_bytes: u64) -> (FileState, ReadTarget) {
     let (source, load_problem) = read_source(path, cwd, max_bytes);
     let parsed: Option<Result<Document, ParseError>> = match load_problem {
         None => Some(yaml::parse(&source.text)),
@@ -371,14 +401,30 @@ fn process_file(
             .map_or(serde_json::Value::Null, yaml::Node::to_json)
     });
     let blueprint = json.as_ref().and_then(Blueprint::from_json);
+    let state = FileState {
+        source,
+        document: OnceLock::new(),
+        blueprint,
+        is_target: true,
+    };
+    let read = ReadTarget {
+        load_problem,
+        parsed,
+        json,
+    };
+    (state, read)
+}
+
+/// Every per-file rule on a reported file.
+fn run_file_rules(env: &RunEnv, file: &FileState, read: &ReadTarget) -> Vec<Finding> {
     let mut findings = Vec::new();
     let ctx = FileContext {
         env,
-        source: &source,
-        load_problem: load_problem.as_ref(),
-        parsed: parsed.as_ref(),
-        json: json.as_ref(),
-        blueprint: blueprint.as_ref(),
+        source: &file.source,
+        load_problem: read.load_problem.as_ref(),
+        parsed: read.parsed.as_ref(),
+        json: read.json.as_ref(),
+        blueprint: file.blueprint.as_ref(),
         validator: crate::schema::validator(),
     };
     for rule in rules::registry() {
@@ -388,16 +434,7 @@ fn process_file(
         }
         rule.check_file(&ctx, &settings, &mut findings);
     }
-    let document = parsed.and_then(Result::ok);
-    (
-        FileState {
-            source,
-            document: OnceLock::from(document),
-            blueprint,
-            is_target: true,
-        },
-        findings,
-    )
+    findings
 }
 
 /// A context file runs no per-file rule: only its blueprint is kept. (Its parsed form is
@@ -427,7 +464,14 @@ fn load_context_file(path: &Path, cwd: &Path, max_bytes: u64) -> FileState {
     }
 }
 
-fn run_repo_rules(env: &RunEnv, files: &[FileState], per_file: &mut [Vec<Finding>]) {
+/// The cross-file rules that `wanted` selects by name, side by side: on a large repository
+/// each builds its own index over thousands of files. Their findings, one list per rule of
+/// the registry (empty for the others).
+fn run_repo_rules(
+    env: &RunEnv,
+    files: &[FileState],
+    wanted: impl Fn(&str) -> bool + Sync,
+) -> Vec<Vec<(usize, Finding)>> {
     let config = env.config;
     let repo_files: Vec<RepoFile> = files
         .iter()
@@ -443,24 +487,18 @@ fn run_repo_rules(env: &RunEnv, files: &[FileState], per_file: &mut [Vec<Finding
         env,
         files: repo_files,
     };
-    // The rules are independent of each other: on a large repository each builds its own
-    // index over thousands of files, and they run side by side.
-    let found: Vec<Vec<(usize, Finding)>> = rules::registry()
+    rules::registry()
         .par_iter()
         .map(|rule| {
-            let settings = config.settings(rule.meta().name);
+            let name = rule.meta().name;
+            let settings = config.settings(name);
             let mut out = Vec::new();
-            if settings.configured != Some(crate::diagnostic::Level::Off) {
+            if wanted(name) && settings.configured != Some(crate::diagnostic::Level::Off) {
                 rule.check_repo(&ctx, &settings, &mut out);
             }
             out
         })
-        .collect();
-    // (In registry order, as before: the order of findings within a file does not depend on
-    // which rule finished first.)
-    for (file, finding) in found.into_iter().flatten() {
-        per_file[file].push(finding);
-    }
+        .collect()
 }
 
 /// Where a pointer lands in a file: the key or value span, narrowed to one line.

@@ -41,6 +41,9 @@ mod weights;
 mod yaml_syntax;
 
 pub use file_too_large::{max_bytes as file_too_large_limit, DEFAULT_MAX_BYTES};
+/// The cross-file rules among `HISTORY_RULES` (the other cross-file rules need no history).
+pub const REPO_HISTORY_RULES: &[&str] = &[git_history_shallow::NAME];
+
 /// The rules that need the git history (`reviewed-date-invalid` also works without it).
 pub const HISTORY_RULES: &[&str] = &[
     stale_section::NAME,
