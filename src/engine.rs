@@ -598,3 +598,69 @@ fn resolved_label(source: &SourceFile, file: usize, span: Span, text: String) ->
         text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blueprint(dir: &Path, name: &str, id: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("id: {id}\nlevel: mid\nfamily: f\n")).unwrap();
+        path
+    }
+
+    fn ids(context: &Context) -> Vec<String> {
+        context
+            .files
+            .iter()
+            .map(|(_, f)| {
+                f.blueprint
+                    .as_ref()
+                    .and_then(|b| b.id.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shared_reading_gives_every_file_once_in_the_order_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let config = Config::load(None, d, d).unwrap();
+        let mut paths: Vec<PathBuf> = (0..50)
+            .map(|n| blueprint(d, &format!("r{n:02}.blueprint.yaml"), &format!("r{n:02}")))
+            .collect();
+        // The same file again, spelled another way: read once, where it came first.
+        paths.push(d.join(".").join("r07.blueprint.yaml"));
+        let expected: Vec<String> = (0..50).map(|n| format!("r{n:02}")).collect();
+        for workers in [1, 2, 4] {
+            let load = SharedLoad::new(&config, paths.clone(), d.to_path_buf());
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| load.work());
+                }
+            });
+            assert_eq!(ids(&load.finish()), expected, "{workers} workers");
+        }
+        // Several workers at once, and `finish` waiting for those still reading.
+        let load = SharedLoad::new(&config, paths, d.to_path_buf());
+        let context = std::thread::scope(|scope| {
+            scope.spawn(|| load.work());
+            scope.spawn(|| load.work());
+            load.finish()
+        });
+        assert_eq!(ids(&context), expected);
+    }
+
+    #[test]
+    fn cancelled_reading_finishes_without_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let config = Config::load(None, d, d).unwrap();
+        let paths = vec![blueprint(d, "a.blueprint.yaml", "a")];
+        let load = SharedLoad::new(&config, paths, d.to_path_buf());
+        load.cancel();
+        load.work();
+        assert!(load.finish().files.is_empty());
+    }
+}

@@ -131,3 +131,54 @@ impl Blueprint {
         .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(text: &str) -> Option<Blueprint> {
+        let root = crate::yaml::parse(text).unwrap().root.unwrap();
+        Blueprint::from_json(&root.to_json())
+    }
+
+    #[test]
+    fn a_malformed_section_leaves_only_itself_out() {
+        for broken in [
+            "kpis: not a list",
+            "kpis:\n  - {id: 5}",
+            "hiring: [1, 2]",
+            "scorecard: {top_kpis: 3}",
+            "career:\n  next:\n    - {role: 42}",
+        ] {
+            let text = format!("id: a\nlevel: mid\nfamily: f\n{broken}\n");
+            let blueprint = model(&text).unwrap_or_else(|| panic!("{broken}: no model"));
+            assert_eq!(blueprint.id.as_deref(), Some("a"), "{broken}");
+            assert_eq!(blueprint.level.as_deref(), Some("mid"), "{broken}");
+            assert!(
+                blueprint.kpis.is_none()
+                    && blueprint.hiring.is_none()
+                    && blueprint.scorecard.is_none()
+                    && blueprint.career.is_none(),
+                "{broken}"
+            );
+        }
+    }
+
+    #[test]
+    fn well_formed_sections_are_kept() {
+        let blueprint =
+            model("id: a\nkpis:\n  - {id: k, weight: 40}\ncareer:\n  next:\n    - {role: b}\n")
+                .unwrap();
+        assert_eq!(blueprint.kpis.map(|k| k.len()), Some(1));
+        assert_eq!(
+            blueprint.career.and_then(|c| c.next).map(|n| n.len()),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_wrong_header_still_leaves_no_model() {
+        // (The header is what cross-file rules match on: a wrong one is reported by `schema`.)
+        assert!(model("id: 5\nlevel: mid\n").is_none());
+    }
+}

@@ -1737,6 +1737,118 @@ pub fn changed_since_in(repo: &Repo, rev: &str) -> Result<HashSet<PathBuf>, Stri
 mod tests {
     use super::*;
 
+    /// A repository with one blueprint changed on days 100, 200 and 300 (since 1970), and the
+    /// path of that blueprint.
+    fn dated_repository() -> (tempfile::TempDir, PathBuf) {
+        libgit2_ready();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let file = dir.path().join("a.blueprint.yaml");
+        let versions = [
+            (100, "id: a\nsummary: one\nkpis: [x]\n"),
+            (200, "id: a\nsummary: one\nkpis: [y]\n"),
+            (300, "id: a\nsummary: two\nkpis: [y]\n"),
+        ];
+        let mut parent: Option<Oid> = None;
+        for (day, text) in versions {
+            std::fs::write(&file, text).unwrap();
+            let mut index = repo.index().unwrap();
+            index.add_path(Path::new("a.blueprint.yaml")).unwrap();
+            index.write().unwrap();
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let when = git2::Time::new(day * 86_400 + 43_200, 0);
+            let who = git2::Signature::new("Jane Doe", "jane@example.com", &when).unwrap();
+            let parents: Vec<git2::Commit> = parent
+                .iter()
+                .map(|p| repo.find_commit(*p).unwrap())
+                .collect();
+            let parents: Vec<&git2::Commit> = parents.iter().collect();
+            let id = repo
+                .commit(Some("HEAD"), &who, &who, "edit", &tree, &parents)
+                .unwrap();
+            parent = Some(id);
+        }
+        (dir, file)
+    }
+
+    /// Every section's state, in a stable order.
+    fn dates(history: &History) -> Vec<String> {
+        let mut out: Vec<String> = history
+            .files
+            .values()
+            .flat_map(|f| f.sections.iter().map(|(k, s)| format!("{k}: {s:?}")))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn walk_with(file: &Path, stop_before_day: Day, ahead: Option<&Ahead>) -> History {
+        let repo = Repo::open(file).unwrap();
+        let files = [file.to_path_buf()];
+        let options = WalkOptions {
+            files: &files,
+            ignore_revs: &[],
+            stop_before_day: Some(stop_before_day),
+            cache: false,
+            ahead,
+        };
+        walk_in(&repo, &options).unwrap()
+    }
+
+    #[test]
+    fn commits_read_ahead_date_sections_as_a_walk_alone() {
+        let (_dir, file) = dated_repository();
+        for cutoff in [50, 150, 250, 350] {
+            let alone = walk_with(&file, cutoff, None);
+            let (reader, ahead) = read_ahead();
+            reader.run(&file, cutoff, false);
+            let with_ahead = walk_with(&file, cutoff, Some(&ahead));
+            assert_eq!(dates(&alone), dates(&with_ahead), "cutoff day {cutoff}");
+            assert_eq!(alone.commits_walked, with_ahead.commits_walked);
+            assert!(
+                !ahead.off_track.get(),
+                "the walk took every commit read ahead"
+            );
+        }
+        assert!(
+            dates(&walk_with(&file, 150, None))
+                .iter()
+                .any(|d| d.starts_with("kpis: Changed")),
+            "{:?}",
+            dates(&walk_with(&file, 150, None))
+        );
+    }
+
+    #[test]
+    fn a_walk_reads_its_own_commits_once_the_reader_is_off_track() {
+        let (_dir, file) = dated_repository();
+        let alone = walk_with(&file, 50, None);
+        let (reader, ahead) = read_ahead();
+        // Not the commit the walk asks for (as if HEAD had moved between the two reads).
+        let stray = RawCommit {
+            id: Oid::ZERO_SHA1,
+            tree: Oid::ZERO_SHA1,
+            first_parent: None,
+            time: 0,
+            offset_minutes: 0,
+            review_message: None,
+        };
+        reader.commits.send(stray).unwrap();
+        drop(reader);
+        let with_ahead = walk_with(&file, 50, Some(&ahead));
+        assert!(ahead.off_track.get());
+        assert_eq!(dates(&alone), dates(&with_ahead));
+    }
+
+    #[test]
+    fn the_reader_stops_once_the_walk_is_over() {
+        let (_dir, file) = dated_repository();
+        let (reader, ahead) = read_ahead();
+        drop(ahead);
+        // Returns at once (nothing is read, nothing is waited for).
+        reader.run(&file, 0, false);
+    }
+
     #[test]
     fn civil_round_trip() {
         for day in [-1000, 0, 1, 19_000, 20_000, 30_000] {
