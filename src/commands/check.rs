@@ -239,80 +239,78 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 load.cancel();
             }
         };
-        {
-            let changed = pr_thread.as_ref().map(|_| {
-                changed_rx
-                    .recv()
-                    .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
-            });
-            let git = super::freshness::select_targets(changed, targets, target_links).map_err(
-                |message| {
-                    stop_reading();
-                    eprintln!("error: {message}");
-                    ExitCode::from(2)
-                },
-            )?;
-            if git.targets.is_empty() {
+        let changed = pr_thread.as_ref().map(|_| {
+            changed_rx
+                .recv()
+                .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
+        });
+        let git = super::freshness::select_targets(changed, targets, target_links).map_err(
+            |message| {
                 stop_reading();
-            }
-            let context = match pr_thread {
-                Some(_) => None,
-                None => Some(context),
-            };
-            // The history walk, once: on its own thread while the engine reads the context
-            // blueprints (which need no history); the engine waits for it only before the rules
-            // of the reported files run.
-            let walk_wanted = super::freshness::history_wanted(&args.git, &config, &git.targets);
-            let walk_now = |quiet: bool| {
-                let targets = &git.targets;
-                super::freshness::walk_for_check(
-                    &args.git, &config, &start, targets, today, quiet, None,
-                )
-            };
-            std::thread::scope(|inner| {
-                let full_walk = (walk_wanted && pr_thread.is_none())
-                    .then(|| inner.spawn(move || walk_now(args.quiet)));
-                let context = match context {
-                    Some(paths) if !git.targets.is_empty() => {
-                        engine::load_context(&config, &paths, &git.targets, &cwd, &cancel)
-                    }
-                    Some(_) => engine::Context::default(),
-                    None => shared_load
-                        .get()
-                        .map(engine::SharedLoad::finish)
-                        .unwrap_or_default(),
-                };
-                let wait_for_history = || {
-                    history
-                        .get_or_init(|| {
-                            if !walk_wanted {
-                                return Ok(None);
-                            }
-                            match (full_walk, pr_thread) {
-                                (Some(handle), _) => handle
-                                    .join()
-                                    .unwrap_or_else(|_| Err("the history walk failed".to_string())),
-                                (None, pr) => {
-                                    // (Nothing comes if the thread failed: the walk runs again.)
-                                    let early = pr.and_then(|_| walk_rx.recv().ok()).flatten();
-                                    early_or_new_walk(early, &git.targets, walk_now, args.quiet)
-                                }
-                            }
-                        })
-                        .as_ref()
-                        .ok()
-                        .and_then(Option::as_ref)
-                };
-                Ok(engine::check(
-                    &config,
-                    today,
-                    &git.targets,
-                    context,
-                    &cwd,
-                    wait_for_history,
-                ))
-            })
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            },
+        )?;
+        if git.targets.is_empty() {
+            stop_reading();
         }
+        let context = match pr_thread {
+            Some(_) => None,
+            None => Some(context),
+        };
+        // The history walk, once: on its own thread while the engine reads the context
+        // blueprints (which need no history); the engine waits for it only before the rules
+        // of the reported files run.
+        let walk_wanted = super::freshness::history_wanted(&args.git, &config, &git.targets);
+        let walk_now = |quiet: bool| {
+            let targets = &git.targets;
+            super::freshness::walk_for_check(
+                &args.git, &config, &start, targets, today, quiet, None,
+            )
+        };
+        std::thread::scope(|inner| {
+            let full_walk = (walk_wanted && pr_thread.is_none())
+                .then(|| inner.spawn(move || walk_now(args.quiet)));
+            let context = match context {
+                Some(paths) if !git.targets.is_empty() => {
+                    engine::load_context(&config, &paths, &git.targets, &cwd, &cancel)
+                }
+                Some(_) => engine::Context::default(),
+                None => shared_load
+                    .get()
+                    .map(engine::SharedLoad::finish)
+                    .unwrap_or_default(),
+            };
+            let wait_for_history = || {
+                history
+                    .get_or_init(|| {
+                        if !walk_wanted {
+                            return Ok(None);
+                        }
+                        match (full_walk, pr_thread) {
+                            (Some(handle), _) => handle
+                                .join()
+                                .unwrap_or_else(|_| Err("the history walk failed".to_string())),
+                            (None, pr) => {
+                                // (Nothing comes if the thread failed: the walk runs again.)
+                                let early = pr.and_then(|_| walk_rx.recv().ok()).flatten();
+                                early_or_new_walk(early, &git.targets, walk_now, args.quiet)
+                            }
+                        }
+                    })
+                    .as_ref()
+                    .ok()
+                    .and_then(Option::as_ref)
+            };
+            Ok(engine::check(
+                &config,
+                today,
+                &git.targets,
+                context,
+                &cwd,
+                wait_for_history,
+            ))
+        })
     });
     let mut outcome = match checked {
         Ok(outcome) => outcome,
