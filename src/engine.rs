@@ -174,12 +174,17 @@ impl<'c> SharedLoad<'c> {
 
     /// Takes items until none is left. Any number of threads may call this, at any time.
     pub fn work(&self) {
+        self.work_while(|| true);
+    }
+
+    /// `work`, but asks `go_on` before each item and stops when it says no.
+    pub fn work_while(&self, mut go_on: impl FnMut() -> bool) {
         let mut batch = Batch {
             load: self,
             files: Vec::new(),
             accounted: 0,
         };
-        loop {
+        while go_on() {
             let item = self.next.fetch_add(1, Ordering::Relaxed);
             if item >= self.items() {
                 break;

@@ -226,11 +226,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
             context,
             cwd,
         } = discover_project(&args.paths, &config, args.quiet)?;
+        // PR mode: this thread reads context files until git's list of changed files is in.
+        let mut changed = None;
         if pr_thread.is_some() {
             let paths: Vec<PathBuf> = targets.iter().chain(&context).cloned().collect();
             let load =
                 shared_load.get_or_init(|| engine::SharedLoad::new(&config, paths, cwd.clone()));
-            scope.spawn(|| load.work());
+            load.work_while(|| {
+                changed = changed.take().or_else(|| changed_rx.try_recv().ok());
+                changed.is_none()
+            });
         }
         let cancel = AtomicBool::new(false);
         let stop_reading = || {
@@ -240,9 +245,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
         };
         let changed = pr_thread.as_ref().map(|_| {
-            changed_rx
-                .recv()
-                .unwrap_or_else(|_| Err("reading the changed files failed".to_string()))
+            changed
+                .or_else(|| changed_rx.recv().ok())
+                .unwrap_or_else(|| Err("reading the changed files failed".to_string()))
         });
         let git = super::freshness::select_targets(changed, targets, target_links).map_err(
             |message| {
@@ -278,7 +283,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 Some(_) => engine::Context::default(),
                 None => shared_load
                     .get()
-                    .map(engine::SharedLoad::finish)
+                    .map(|load| {
+                        // (What is left, if the list came first; then wait for the files the
+                        // walk's thread is still reading.)
+                        load.work();
+                        load.finish()
+                    })
                     .unwrap_or_default(),
             };
             let wait_for_history = || {
