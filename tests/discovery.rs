@@ -246,7 +246,18 @@ fn context_files_count_as_in_a_full_check() {
             .map(str::to_string)
             .collect()
     };
-    let full = findings(&["check", ".", "--format", "concise", "-q"]);
+    let full_check = || findings(&["check", ".", "--format", "concise", "-q"]);
+    // data-engineer checked alone: the other files are read for the cross-file rules only.
+    let alone = || {
+        findings(&[
+            "check",
+            "data-engineer.blueprint.yaml",
+            "--format",
+            "concise",
+            "-q",
+        ])
+    };
+    let full = full_check();
     let on = |file: &str, lines: &[String]| -> Vec<String> {
         lines
             .iter()
@@ -269,31 +280,14 @@ fn context_files_count_as_in_a_full_check() {
             .any(|l| l.contains("[role-ref-unknown]")),
         "{full:?}"
     );
-    let alone = findings(&[
-        "check",
-        "data-engineer.blueprint.yaml",
-        "--format",
-        "concise",
-        "-q",
-    ]);
-    assert_eq!(alone, data_engineer);
+    assert_eq!(alone(), data_engineer);
     // A link to a role that no file has is still found, in both modes.
     let wrong = fixed.replace("senior-data-engineer", "senior-data-enginer");
     write(dir, "data-engineer.blueprint.yaml", &wrong);
-    let full = on(
-        "data-engineer.blueprint.yaml:",
-        &findings(&["check", ".", "--format", "concise", "-q"]),
-    );
+    let full = on("data-engineer.blueprint.yaml:", &full_check());
     assert!(
         full.iter().any(|l| l.contains("[role-ref-unknown]")),
         "{full:?}"
     );
-    let alone = findings(&[
-        "check",
-        "data-engineer.blueprint.yaml",
-        "--format",
-        "concise",
-        "-q",
-    ]);
-    assert_eq!(alone, full);
+    assert_eq!(alone(), full);
 }
