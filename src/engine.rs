@@ -98,7 +98,7 @@ pub fn load_context(
 }
 
 /// Stage one as PR mode runs it: the context files are read by whichever threads are free,
-/// one file at a time, until none is left. A thread of its own starts on them while git lists
+/// one file at a time, until none is left. The main thread starts on them while git lists
 /// the changed files; the thread that walks the history joins in once its walk is done, so
 /// that neither core waits for the other. Preparing the rules (schema validator, compiled
 /// patterns) is the last item, as it is needed only once the reported files are checked.

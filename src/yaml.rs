@@ -747,13 +747,15 @@ mod tests {
 }
 
 /// Top-level keys that cross-file rules read from blueprints that are only context (not
-/// reported on): identity, ladder position and experience. The other sections do not change
-/// how a file counts for those rules (a malformed one leaves only itself out of the model), so
-/// a context file counts exactly as it does in a full check.
+/// reported on): identity, ladder position and experience. A section of the wrong shape
+/// elsewhere leaves only itself out of the model, so it does not change how a file counts for
+/// those rules. (A YAML syntax error in a section not read here goes unseen, though: such a
+/// file counts by its header when it is context, while a full check, which cannot parse it,
+/// reports the error and leaves it out of the cross-file rules.)
 pub const CONTEXT_KEYS: &[&str] = &["id", "title", "family", "level", "track", "qualifications"];
 
 /// Parses only the top-level entries named in `keys`, for files that are loaded as context
-/// for cross-file rules: a blueprint's header and career sections are a few percent of it.
+/// for cross-file rules: a blueprint's header and `qualifications` are a few percent of it.
 /// Spans refer to the full `text`. Returns `None` whenever the shortcut is not safe (a root
 /// that is not a plain block mapping, directives, several documents, anchors used across
 /// sections...), and the caller parses the whole file instead.

@@ -184,8 +184,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let checked = std::thread::scope(|scope| {
         // PR mode: what changed since REV is asked of git while the folders are walked, and
         // the history of the changed files is walked right after, on the same thread, while
-        // another thread reads every blueprint for the cross-file rules. Once its walk is
-        // done, the thread helps with that reading.
+        // this thread reads every blueprint for the cross-file rules. Once its walk is done,
+        // that thread helps with the reading.
         let (changed_tx, changed_rx) = std::sync::mpsc::channel();
         // The walk comes back by channel, not by joining the thread, which goes on reading.
         let (walk_tx, walk_rx) = std::sync::mpsc::channel();
@@ -213,7 +213,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 );
                 drop(ahead);
                 let _ = walk_tx.send(walked);
-                // (Not set only if the folders could not be searched: nothing to help with.)
+                // (Not set yet if the folders are still being searched, or could not be: the
+                // reading is then left to the main thread.)
                 if let Some(load) = shared_load.get() {
                     load.work();
                 }
@@ -232,6 +233,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
             let paths: Vec<PathBuf> = targets.iter().chain(&context).cloned().collect();
             let load =
                 shared_load.get_or_init(|| engine::SharedLoad::new(&config, paths, cwd.clone()));
+            // Cores beyond the two that this thread and the walk's keep busy read as well.
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            for _ in 2..cores {
+                scope.spawn(|| load.work());
+            }
             load.work_while(|| {
                 changed = changed.take().or_else(|| changed_rx.try_recv().ok());
                 changed.is_none()
