@@ -230,9 +230,10 @@ impl<'c> SharedLoad<'c> {
     }
 }
 
-/// Stage two: checks `targets`, with `context` (from `load_context`; a file that is also a
-/// target is checked as a target). `history` gives the git history (or `None`): it is asked
-/// for only now, so a walk running on another thread overlaps with reading the context.
+/// Stage two: checks `targets`, with `context` (from `load_context` or `SharedLoad`; a file
+/// that is also a target is checked as a target). `history` gives the git history (or
+/// `None`): it is asked for only once the reported files are read and the cross-file rules
+/// that need no history have run, so a walk running on another thread overlaps with them.
 pub fn check<'h>(
     config: &Config,
     today: Day,
