@@ -19,6 +19,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod simple_yaml;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

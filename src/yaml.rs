@@ -461,6 +461,25 @@ fn scalar_node(text: Cow<str>, style: ScalarStyle, force_str: bool, span: Span) 
     }
 }
 
+/// A plain (unquoted) scalar's value as JSON, resolved by the core schema as the parser does.
+pub(crate) fn plain_json(text: &str) -> serde_json::Value {
+    Node {
+        value: resolve_plain(Cow::Borrowed(text)),
+        span: Span::default(),
+        quoted: false,
+    }
+    .into_json()
+}
+
+/// A plain mapping key's text, as the parser turns it into the key (`1` and `true` become text).
+pub(crate) fn plain_key(text: &str) -> Option<String> {
+    key_text(Node {
+        value: resolve_plain(Cow::Borrowed(text)),
+        span: Span::default(),
+        quoted: false,
+    })
+}
+
 fn resolve_plain(cow: Cow<str>) -> Value {
     let text: &str = &cow;
     match text {
@@ -754,12 +773,10 @@ mod tests {
 /// reports the error and leaves it out of the cross-file rules.)
 pub const CONTEXT_KEYS: &[&str] = &["id", "title", "family", "level", "track", "qualifications"];
 
-/// Parses only the top-level entries named in `keys`, for files that are loaded as context
-/// for cross-file rules: a blueprint's header and `qualifications` are a few percent of it.
-/// Spans refer to the full `text`. Returns `None` whenever the shortcut is not safe (a root
-/// that is not a plain block mapping, directives, several documents, anchors used across
-/// sections...), and the caller parses the whole file instead.
-pub fn parse_sections(text: &str, keys: &[&str]) -> Option<Document> {
+/// Where the top-level entries named in `keys` are: (start, end) byte ranges of `text`, each
+/// from its `key:` line up to the next top-level key. `None` when the document is not a plain
+/// block mapping whose keys can be found line by line (see `parse_sections`).
+pub(crate) fn top_level_chunks(text: &str, keys: &[&str]) -> Option<Vec<(usize, usize)>> {
     // (start of the selected chunk in `text`, its end)
     let mut chunks: Vec<(usize, usize)> = Vec::new();
     let mut open: Option<usize> = None;
@@ -809,6 +826,16 @@ pub fn parse_sections(text: &str, keys: &[&str]) -> Option<Document> {
     if let Some(begin) = open {
         chunks.push((begin, text.len()));
     }
+    Some(chunks)
+}
+
+/// Parses only the top-level entries named in `keys`, for files that are loaded as context
+/// for cross-file rules: a blueprint's header and `qualifications` are a few percent of it.
+/// Spans refer to the full `text`. Returns `None` whenever the shortcut is not safe (a root
+/// that is not a plain block mapping, directives, several documents, anchors used across
+/// sections...), and the caller parses the whole file instead.
+pub fn parse_sections(text: &str, keys: &[&str]) -> Option<Document> {
+    let chunks = top_level_chunks(text, keys)?;
     let mut subset = String::new();
     // (offset in `subset`, offset in `text`) where each chunk starts.
     let mut map: Vec<(usize, usize)> = Vec::with_capacity(chunks.len());
