@@ -452,14 +452,14 @@ fn load_context_file(path: &Path, cwd: &Path, max_bytes: u64) -> FileState {
         None
     } else {
         // Most files are in the plain subset that `simple_yaml` reads; the parser takes the rest.
-        crate::simple_yaml::sections_json(&source.text, yaml::CONTEXT_KEYS)
-            .or_else(|| {
-                parse_context(&source.text).ok().map(|doc| {
-                    doc.root
-                        .map_or(serde_json::Value::Null, yaml::Node::into_json)
-                })
+        crate::simple_yaml::context_model(&source.text).unwrap_or_else(|| {
+            parse_context(&source.text).ok().and_then(|doc| {
+                let json = doc
+                    .root
+                    .map_or(serde_json::Value::Null, yaml::Node::into_json);
+                Blueprint::from_json_value(json)
             })
-            .and_then(Blueprint::from_json_value)
+        })
     };
     FileState {
         source,

@@ -4,8 +4,10 @@
 //! mappings and lists, one-line plain or quoted values, comment lines) and gives up on
 //! anything else (flow collections, multi-line or escaped values, anchors, tags, tabs,
 //! duplicate keys...), for the caller to use the parser. What it returns is what the parser
-//! would give, as JSON; tests compare the two.
+//! would give (`sections_json`), or the blueprint model made of that (`context_model`, which
+//! skips the JSON for the one-line header values); tests compare them with the parser's.
 
+use crate::model::Blueprint;
 use serde_json::{Map, Value as Json};
 
 /// The entries of `text` named in `keys` (top-level keys), as a JSON object; `None` when any
@@ -37,6 +39,65 @@ pub fn sections_json(text: &str, keys: &[&str]) -> Option<Json> {
     } else {
         Json::Object(root)
     })
+}
+
+/// The model of a context file, as `Blueprint::from_json_value` makes it of
+/// `sections_json(text, CONTEXT_KEYS)`, without building JSON for the one-line header values.
+/// Outer `None`: not in the plain subset (the caller parses the file); inner `None`: no model
+/// (a header value that is not text, or no header at all).
+pub fn context_model(text: &str) -> Option<Option<Blueprint>> {
+    let keys = crate::yaml::CONTEXT_KEYS;
+    let mut model = Blueprint::default();
+    let mut seen = [false; crate::yaml::CONTEXT_KEYS.len()];
+    let mut text_only = true;
+    for (start, end) in crate::yaml::top_level_chunks(text, keys)? {
+        let lines = significant_lines(&text[start..end])?;
+        let (key, rest) = split_key(lines.first()?.1)?;
+        let slot = keys.iter().position(|k| *k == key)?;
+        if std::mem::replace(&mut seen[slot], true) {
+            return None;
+        }
+        if key == "qualifications" || lines.len() > 1 {
+            let mut reader = Reader {
+                lines,
+                at: 0,
+                depth: 0,
+            };
+            let Json::Object(mut entries) = reader.mapping(0)? else {
+                return None;
+            };
+            if reader.at != reader.lines.len() {
+                return None;
+            }
+            match (key, entries.remove(key)?) {
+                (_, Json::Null) => {}
+                ("qualifications", value) => model.qualifications = Some(value),
+                // (A list or a mapping where the header wants text.)
+                _ => text_only = false,
+            }
+            continue;
+        }
+        let value = if rest.is_empty() {
+            Json::Null
+        } else {
+            scalar(rest)?
+        };
+        let field = match key {
+            "id" => &mut model.id,
+            "title" => &mut model.title,
+            "family" => &mut model.family,
+            "level" => &mut model.level,
+            "track" => &mut model.track,
+            _ => return None,
+        };
+        match value {
+            Json::String(s) => *field = Some(s),
+            Json::Null => {}
+            _ => text_only = false,
+        }
+    }
+    // (No section at all: the parser sees an empty document, which has no model.)
+    Some((text_only && seen.contains(&true)).then_some(model))
 }
 
 /// (indentation, the line without it and without trailing spaces), leaving out blank lines and
@@ -226,12 +287,21 @@ mod tests {
         Some(doc.root.map_or(Json::Null, crate::yaml::Node::into_json))
     }
 
-    /// Whenever the fast reader answers, the parser answers the same.
+    /// Whenever the fast reader answers, the parser answers the same; and the context model
+    /// is the one made of that JSON.
     fn agrees(text: &str, keys: &[&str]) -> bool {
-        match sections_json(text, keys) {
+        let json = match sections_json(text, keys) {
             None => true,
             Some(fast) => parsed(text, keys).is_some_and(|slow| slow == fast),
-        }
+        };
+        let model = match context_model(text) {
+            None => true,
+            Some(fast) => {
+                let slow = parsed(text, CONTEXT_KEYS).map(Blueprint::from_json_value);
+                slow.is_some_and(|slow| format!("{slow:?}") == format!("{fast:?}"))
+            }
+        };
+        json && model
     }
 
     #[test]
@@ -302,10 +372,11 @@ mod tests {
             "id",
             "title",
             "level",
+            "track",
+            "family",
             "qualifications",
             "null",
             "1",
-            "true",
             "x-y",
         ];
         let values = [
@@ -350,7 +421,7 @@ mod tests {
             " *a",
         ];
         let mut random = Random(0x9e37_79b9_7f4a_7c15);
-        let mut answered = 0;
+        let (mut answered, mut models) = (0, 0);
         for _ in 0..40_000 {
             let mut text = String::new();
             for _ in 0..(random.next() % 8 + 1) {
@@ -378,6 +449,7 @@ mod tests {
                 text.push('\n');
             }
             answered += usize::from(sections_json(&text, &keys).is_some());
+            models += usize::from(context_model(&text).is_some_and(|m| m.is_some()));
             assert!(agrees(&text, &keys), "the fast reader differs on:\n{text}");
         }
         // (Enough of them in the subset for the comparison to mean something.)
@@ -385,6 +457,7 @@ mod tests {
             answered > 4_000,
             "the fast reader answered {answered} times"
         );
+        assert!(models > 500, "the fast reader made {models} models");
     }
 
     /// Every blueprint shipped with the project, and each with its lines re-indented.
@@ -401,7 +474,7 @@ mod tests {
             let Ok(text) = std::fs::read_to_string(&file) else {
                 continue;
             };
-            answered += usize::from(sections_json(&text, CONTEXT_KEYS).is_some());
+            answered += usize::from(context_model(&text).is_some());
             assert!(agrees(&text, CONTEXT_KEYS), "{}", file.display());
             let wider = text.replace("\n  ", "\n    ");
             assert!(
