@@ -25,7 +25,8 @@ pub struct FileState {
     /// again only if a finding points into it (its loading turned it into the blueprint, and
     /// thousands of them kept in memory cost more than the rare second parse).
     document: OnceLock<Option<Document>>,
-    pub blueprint: Option<Blueprint>,
+    /// (Boxed: thousands of files are moved around while the list is sorted.)
+    pub blueprint: Option<Box<Blueprint>>,
     /// Reported on (as opposed to loaded only so cross-file rules can see it).
     pub is_target: bool,
 }
@@ -244,21 +245,32 @@ pub fn check<'h>(
 ) -> Outcome {
     // (The context files are distinct already: only those that are also targets drop out.)
     let reported: HashSet<PathBuf> = targets.par_iter().map(|p| normalize(p)).collect();
-    let mut processed: Vec<(FileState, Option<ReadTarget>)> = context
-        .files
-        .into_iter()
-        .filter(|(resolved, _)| !reported.contains(resolved))
-        .map(|(_, state)| (state, None))
-        .collect();
     let max_bytes = max_bytes(config);
     // Reading the reported files and the cross-file rules (but `git-history-shallow`) need no
     // history: they run before it is asked for, and overlap with a walk still running.
-    processed.par_extend(targets.par_iter().map(|path| {
-        let (state, read) = load_target(path, cwd, max_bytes);
-        (state, Some(read))
-    }));
+    let read_targets: Vec<(FileState, ReadTarget)> = targets
+        .par_iter()
+        .map(|path| load_target(path, cwd, max_bytes))
+        .collect();
+    // (Sized once, and the parsed form of the few reported files boxed: thousands of context
+    // files are moved around here.)
+    let mut processed: Vec<(FileState, Option<Box<ReadTarget>>)> =
+        Vec::with_capacity(context.files.len() + read_targets.len());
+    processed.extend(
+        context
+            .files
+            .into_iter()
+            .filter(|(resolved, _)| !reported.contains(resolved))
+            .map(|(_, state)| (state, None)),
+    );
+    processed.extend(
+        read_targets
+            .into_iter()
+            .map(|(state, read)| (state, Some(Box::new(read)))),
+    );
     processed.sort_by(|a, b| a.0.source.display.cmp(&b.0.source.display));
-    let (files, read): (Vec<FileState>, Vec<Option<ReadTarget>>) = processed.into_iter().unzip();
+    let (files, read): (Vec<FileState>, Vec<Option<Box<ReadTarget>>>) =
+        processed.into_iter().unzip();
     let without_history = RunEnv {
         config,
         history: None,
@@ -406,7 +418,7 @@ fn load_target(path: &Path, cwd: &Path, max_bytes: u64) -> (FileState, ReadTarge
             .as_ref()
             .map_or(serde_json::Value::Null, yaml::Node::to_json)
     });
-    let blueprint = json.as_ref().and_then(Blueprint::from_json);
+    let blueprint = json.as_ref().and_then(Blueprint::from_json).map(Box::new);
     let state = FileState {
         source,
         document: OnceLock::new(),
@@ -430,7 +442,7 @@ fn run_file_rules(env: &RunEnv, file: &FileState, read: &ReadTarget) -> Vec<Find
         load_problem: read.load_problem.as_ref(),
         parsed: read.parsed.as_ref(),
         json: read.json.as_ref(),
-        blueprint: file.blueprint.as_ref(),
+        blueprint: file.blueprint.as_deref(),
         validator: crate::schema::validator(),
     };
     for rule in rules::registry() {
@@ -452,14 +464,16 @@ fn load_context_file(path: &Path, cwd: &Path, max_bytes: u64) -> FileState {
         None
     } else {
         // Most files are in the plain subset that `simple_yaml` reads; the parser takes the rest.
-        crate::simple_yaml::context_model(&source.text).unwrap_or_else(|| {
-            parse_context(&source.text).ok().and_then(|doc| {
-                let json = doc
-                    .root
-                    .map_or(serde_json::Value::Null, yaml::Node::into_json);
-                Blueprint::from_json_value(json)
+        crate::simple_yaml::context_model(&source.text)
+            .unwrap_or_else(|| {
+                parse_context(&source.text).ok().and_then(|doc| {
+                    let json = doc
+                        .root
+                        .map_or(serde_json::Value::Null, yaml::Node::into_json);
+                    Blueprint::from_json_value(json)
+                })
             })
-        })
+            .map(Box::new)
     };
     FileState {
         source,
@@ -488,7 +502,7 @@ fn run_repo_rules(
         .map(|(index, f)| RepoFile {
             index,
             source: &f.source,
-            blueprint: f.blueprint.as_ref(),
+            blueprint: f.blueprint.as_deref(),
             is_target: f.is_target,
         })
         .collect();

@@ -799,33 +799,77 @@ struct RawEntry {
 struct RawTree<'o> {
     /// The object as libgit2 read it (kept, not copied).
     object: git2::OdbObject<'o>,
-    entries: Vec<RawEntry>,
+    /// Listed when two trees are compared entry by entry; a walk that traces a few files
+    /// looks up their names instead (`find`), without listing the rest.
+    entries: OnceCell<Vec<RawEntry>>,
+}
+
+/// The entry of `data` that starts at `at`, and where the next one starts (`None` when the
+/// object is damaged).
+fn raw_entry(data: &[u8], at: usize) -> Option<(RawEntry, usize)> {
+    let space = at + data[at..].iter().position(|&b| b == b' ')?;
+    let nul = space + data[space..].iter().position(|&b| b == 0)?;
+    let id: [u8; 20] = data.get(nul + 1..nul + 21)?.try_into().ok()?;
+    let folder = match &data[at..space] {
+        b"40000" | b"040000" => Some(true),
+        b"160000" => None,
+        _ => Some(false),
+    };
+    let entry = RawEntry {
+        name: space + 1..nul,
+        id,
+        folder,
+    };
+    Some((entry, nul + 21))
 }
 
 impl<'o> RawTree<'o> {
     /// `None` when the object is damaged (the walk then treats the folder as absent, as a
     /// failed lookup did before).
     fn parse(object: git2::OdbObject<'o>) -> Option<RawTree<'o>> {
-        let data = object.data();
-        let mut entries = Vec::new();
+        let tree = RawTree {
+            object,
+            entries: OnceCell::new(),
+        };
+        // (Checked whole here, so that `entries` and `find` cannot fail later.)
+        let data = tree.object.data();
         let mut at = 0;
         while at < data.len() {
-            let space = at + data[at..].iter().position(|&b| b == b' ')?;
-            let nul = space + data[space..].iter().position(|&b| b == 0)?;
-            let id: [u8; 20] = data.get(nul + 1..nul + 21)?.try_into().ok()?;
-            let folder = match &data[at..space] {
-                b"40000" | b"040000" => Some(true),
-                b"160000" => None,
-                _ => Some(false),
-            };
-            entries.push(RawEntry {
-                name: space + 1..nul,
-                id,
-                folder,
-            });
-            at = nul + 21;
+            at = raw_entry(data, at)?.1;
         }
-        Some(RawTree { object, entries })
+        Some(tree)
+    }
+
+    fn entries(&self) -> &[RawEntry] {
+        self.entries.get_or_init(|| {
+            let data = self.object.data();
+            // (About 30 bytes an entry.)
+            let mut entries = Vec::with_capacity(data.len() / 30 + 1);
+            let mut at = 0;
+            while at < data.len() {
+                let Some((entry, next)) = raw_entry(data, at) else {
+                    break;
+                };
+                entries.push(entry);
+                at = next;
+            }
+            entries
+        })
+    }
+
+    /// The entry named `name`, as `changed_entries` sees it (`None`: absent, or a submodule).
+    fn find(&self, name: &[u8]) -> Option<Side> {
+        let data = self.object.data();
+        let mut at = 0;
+        while at < data.len() {
+            let (entry, next) = raw_entry(data, at)?;
+            if &data[entry.name.clone()] == name {
+                let folder = entry.folder?;
+                return Oid::from_bytes(&entry.id).ok().map(|id| (id, folder));
+            }
+            at = next;
+        }
+        None
     }
 
     /// Reads tree `id` (`None` when it is missing, damaged or not a tree).
@@ -958,59 +1002,24 @@ impl<'r> Walker<'r> {
         }
         let old_tree = old.and_then(|id| self.tree(id));
         let new_tree = new.and_then(|id| self.tree(id));
-        let no_entries: &[RawEntry] = &[];
-        let (a_entries, b_entries) = (
-            old_tree.as_ref().map_or(no_entries, |t| &t.entries),
-            new_tree.as_ref().map_or(no_entries, |t| &t.entries),
-        );
-        let side = |e: &RawEntry| -> Option<Side> {
-            let folder = e.folder?;
-            Oid::from_bytes(&e.id).ok().map(|id| (id, folder))
+        let entries = match wanted.and_then(|w| w.few_names_in(prefix)) {
+            // A few traced files (PR mode): their names are looked up, the rest not listed.
+            Some(names) => named_changes(&names, old_tree.as_deref(), new_tree.as_deref()),
+            None => changed_entries(old_tree.as_deref(), new_tree.as_deref()),
         };
-        // Both trees are sorted in git's order: a merge join finds the differing entries.
-        // (name, old side, new side)
-        let mut names: Vec<(&[u8], Option<Side>, Option<Side>)> = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < a_entries.len() || j < b_entries.len() {
-            let order = match (a_entries.get(i), b_entries.get(j)) {
-                (Some(a), Some(b)) => {
-                    let (ta, tb) = (old_tree.as_ref(), new_tree.as_ref());
-                    let (ta, tb) = (ta.expect("old tree"), tb.expect("new tree"));
-                    git_order(
-                        (ta.name(a), a.folder == Some(true)),
-                        (tb.name(b), b.folder == Some(true)),
-                    )
-                }
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => break,
-            };
-            match order {
-                std::cmp::Ordering::Less => {
-                    let a = &a_entries[i];
-                    names.push((old_tree.as_ref().expect("old tree").name(a), side(a), None));
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    let b = &b_entries[j];
-                    names.push((new_tree.as_ref().expect("new tree").name(b), None, side(b)));
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    let (a, b) = (&a_entries[i], &b_entries[j]);
-                    if a.id != b.id || a.folder != b.folder {
-                        names.push((
-                            new_tree.as_ref().expect("new tree").name(b),
-                            side(a),
-                            side(b),
-                        ));
-                    }
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        for (name, o, n) in names {
+        self.descend(&entries, prefix, wanted, out);
+    }
+
+    /// The second half of `diff`: enters the changed folders among `entries` (of the folder
+    /// `prefix`) and reports the changed files.
+    fn descend(
+        &mut self,
+        entries: &[EntryChange<'_>],
+        prefix: &mut String,
+        wanted: Option<&Prefixes>,
+        out: &mut Vec<Change>,
+    ) {
+        for &(name, o, n) in entries {
             let Ok(name) = std::str::from_utf8(name) else {
                 continue;
             };
@@ -1044,6 +1053,89 @@ impl<'r> Walker<'r> {
             prefix.truncate(len);
         }
     }
+}
+
+/// An entry that differs between two trees: (name, old side, new side; `None` = absent).
+type EntryChange<'t> = (&'t [u8], Option<Side>, Option<Side>);
+
+/// The entries that differ between two trees (either may be absent), in git's order.
+fn changed_entries<'t>(
+    old_tree: Option<&'t RawTree<'_>>,
+    new_tree: Option<&'t RawTree<'_>>,
+) -> Vec<EntryChange<'t>> {
+    let no_entries: &[RawEntry] = &[];
+    let (a_entries, b_entries) = (
+        old_tree.map_or(no_entries, |t| t.entries()),
+        new_tree.map_or(no_entries, |t| t.entries()),
+    );
+    let side = |e: &RawEntry| -> Option<Side> {
+        let folder = e.folder?;
+        Oid::from_bytes(&e.id).ok().map(|id| (id, folder))
+    };
+    // Both trees are sorted in git's order: a merge join finds the differing entries.
+    let mut names: Vec<EntryChange<'t>> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a_entries.len() || j < b_entries.len() {
+        let order = match (a_entries.get(i), b_entries.get(j)) {
+            (Some(a), Some(b)) => {
+                let (ta, tb) = (old_tree.expect("old tree"), new_tree.expect("new tree"));
+                git_order(
+                    (ta.name(a), a.folder == Some(true)),
+                    (tb.name(b), b.folder == Some(true)),
+                )
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let a = &a_entries[i];
+                names.push((old_tree.expect("old tree").name(a), side(a), None));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                let b = &b_entries[j];
+                names.push((new_tree.expect("new tree").name(b), None, side(b)));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (&a_entries[i], &b_entries[j]);
+                if a.id != b.id || a.folder != b.folder {
+                    names.push((new_tree.expect("new tree").name(b), side(a), side(b)));
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    names
+}
+
+/// `changed_entries`, limited to `names`: the same entries, in the same order, found by name.
+/// (A name that is a file on one side and a folder on the other is two entries there.)
+fn named_changes<'n>(
+    names: &[&'n str],
+    old_tree: Option<&RawTree<'_>>,
+    new_tree: Option<&RawTree<'_>>,
+) -> Vec<EntryChange<'n>> {
+    let mut out: Vec<EntryChange<'n>> = Vec::new();
+    for name in names {
+        let name = name.as_bytes();
+        let o = old_tree.and_then(|t| t.find(name));
+        let n = new_tree.and_then(|t| t.find(name));
+        match (o, n) {
+            _ if o == n => {}
+            (Some(a), Some(b)) if a.1 != b.1 => {
+                out.push((name, Some(a), None));
+                out.push((name, None, Some(b)));
+            }
+            _ => out.push((name, o, n)),
+        }
+    }
+    let folder = |e: &EntryChange| e.2.or(e.1).is_some_and(|side| side.1);
+    out.sort_by(|a, b| git_order((a.0, folder(a)), (b.0, folder(b))));
+    out
 }
 
 /// Git's tree order: names compared bytewise, a folder as if it ended in `/`. Each side is
@@ -1095,6 +1187,23 @@ impl Prefixes {
             p.insert(index, &t.path);
         }
         p
+    }
+
+    /// The names in folder `prefix` (`""`: the root) on the way to a traced file, when few
+    /// files are traced (`None` otherwise: then comparing whole trees costs less).
+    fn few_names_in(&self, prefix: &str) -> Option<Vec<&str>> {
+        const FEW: usize = 16;
+        if self.files.len() > FEW {
+            return None;
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for path in self.files.keys().chain(self.dirs.keys()) {
+            let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
+            if parent == prefix && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Some(names)
     }
 
     fn folders(path: &str) -> impl Iterator<Item = &str> {
@@ -1920,6 +2029,68 @@ mod tests {
                 ),
                 ("x".to_string(), vec![])
             ]
+        );
+    }
+
+    /// Looking a few names up finds what comparing the whole trees finds for them: a file
+    /// turned into a folder, names that sort around a folder (`a.b`, `a/`, `a0`), a submodule,
+    /// entries added and removed.
+    #[test]
+    fn named_changes_agree_with_whole_tree_comparison() {
+        libgit2_ready();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let blob = |text: &str| repo.blob(text.as_bytes()).unwrap();
+        let sub = {
+            let mut b = repo.treebuilder(None).unwrap();
+            b.insert("f.yaml", blob("x"), 0o100644).unwrap();
+            b.write().unwrap()
+        };
+        let tree = |entries: &[(&str, Oid, i32)]| {
+            let mut b = repo.treebuilder(None).unwrap();
+            for (name, id, mode) in entries {
+                b.insert(name, *id, *mode).unwrap();
+            }
+            b.write().unwrap()
+        };
+        let (one, two) = (blob("1"), blob("2"));
+        let commit_id = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let old = tree(&[
+            ("a", one, 0o100644),
+            ("a.b", one, 0o100644),
+            ("a0", sub, 0o040000),
+            ("gone", one, 0o100644),
+            ("m", commit_id, 0o160000),
+            ("same", one, 0o100644),
+        ]);
+        let new = tree(&[
+            ("a", sub, 0o040000),
+            ("a.b", two, 0o100644),
+            ("a0", one, 0o100644),
+            ("added", sub, 0o040000),
+            ("m", one, 0o100644),
+            ("same", one, 0o100644),
+        ]);
+        let odb = repo.odb().unwrap();
+        let (old, new) = (
+            RawTree::read(&odb, old).unwrap(),
+            RawTree::read(&odb, new).unwrap(),
+        );
+        let whole = changed_entries(Some(&old), Some(&new));
+        let names = ["same", "m", "added", "gone", "a0", "a.b", "a", "absent"];
+        let named = named_changes(&names, Some(&old), Some(&new));
+        let show = |e: &[EntryChange]| -> Vec<String> {
+            e.iter()
+                .map(|(n, o, w)| format!("{} {o:?} {w:?}", String::from_utf8_lossy(n)))
+                .collect()
+        };
+        assert_eq!(show(&named), show(&whole));
+        // (`a` and `a0` count twice: a file and a folder, which sort apart.)
+        assert_eq!(whole.len(), 8, "{:?}", show(&whole));
+        // One side absent: everything there is added (or removed).
+        assert_eq!(
+            show(&named_changes(&names, None, Some(&new))),
+            show(&changed_entries(None, Some(&new)))
         );
     }
 }
