@@ -41,7 +41,7 @@ COMMITS = 20000
 SECTIONS = ["summary", "responsibilities", "kpis", "technical_skills", "soft_skills",
             "qualifications", "career", "hiring"]
 DIRS = 40
-ROUNDS = 7  # alternating rounds of a full check and a cold PR run
+ROUNDS = 11  # alternating rounds of a full check and a cold PR run
 START = 1_600_000_000  # 2020-09-13
 
 
