@@ -218,7 +218,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 if let Some(load) = shared_load.get() {
                     load.work();
                 }
-                drop(repo);
+                // The process ends soon after the report: closing the repository (unmapping
+                // its packs, freeing their caches) would only delay the report, which waits
+                // for this thread.
+                std::mem::forget(repo);
             })
         });
         let Found {
@@ -429,7 +432,8 @@ type ChangedSender = std::sync::mpsc::Sender<Result<HashSet<PathBuf>, String>>;
 /// PR mode, on a thread of its own: asks git what changed since `rev` (sent to the main
 /// thread, which meanwhile searches the folders), then walks the history of the changed files
 /// that the given paths and `include`/`exclude` select, taking the commits `ahead` has read.
-/// Also returns the repository, for the caller to close after handing the walk on.
+/// Also returns the repository, which the caller keeps open until after it has handed the walk
+/// on.
 fn list_and_walk_changed(
     args: &CheckArgs,
     config: &Config,
