@@ -178,15 +178,21 @@ impl Config {
 
     /// Is `path` (relative to the base dir, or absolute) excluded?
     pub fn is_excluded(&self, path: &Path) -> bool {
-        if self.exclude.is_empty() {
-            return false;
-        }
-        let rel = self.relative(path);
-        self.exclude.is_match(&rel) || rel.ancestors().any(|a| self.exclude.is_match(a))
+        !self.exclude.is_empty() && self.excludes_relative(&self.relative(path))
+    }
+
+    fn excludes_relative(&self, rel: &Path) -> bool {
+        self.exclude.is_match(rel) || rel.ancestors().any(|a| self.exclude.is_match(a))
     }
 
     pub fn is_included(&self, path: &Path) -> bool {
         self.include.is_match(self.relative(path))
+    }
+
+    /// `is_included` and not `is_excluded`, with the path made relative once.
+    pub fn selects(&self, path: &Path) -> bool {
+        let rel = self.relative(path);
+        self.include.is_match(&rel) && (self.exclude.is_empty() || !self.excludes_relative(&rel))
     }
 
     fn relative(&self, path: &Path) -> PathBuf {

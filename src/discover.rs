@@ -42,10 +42,13 @@ pub fn collect(paths: &[PathBuf], config: &Config) -> Result<Discovery, String> 
 /// symbolic link.
 pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) -> bool {
     let mut links = false;
+    // Each folder's entries in name order: the files then come out in the order `collect`
+    // sorts them into, which then costs one pass.
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .require_git(false)
         .filter_entry(|entry| entry.file_name() != ".git")
+        .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     // The folders walked are real folders (links to folders are not entered): a regular
     // file's canonical path is the walked folder's plus the rest of its path.
@@ -57,7 +60,7 @@ pub fn walk(dir: &Path, config: &Config, out: &mut Vec<PathBuf>) -> bool {
         // folders are not entered, which avoids loops.
         let regular = entry.file_type().is_some_and(|t| t.is_file());
         let is_file = regular || (entry.path_is_symlink() && path.is_file());
-        if is_file && config.is_included(path) && !config.is_excluded(path) {
+        if is_file && config.selects(path) {
             links |= entry.path_is_symlink();
             out.push(path.to_path_buf());
             if let (true, Some(base), Ok(rest)) = (regular, &canonical_dir, path.strip_prefix(dir))

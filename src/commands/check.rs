@@ -497,7 +497,7 @@ fn pr_candidates(changed: &HashSet<PathBuf>, paths: &[PathBuf], config: &Config)
     let mut out: Vec<PathBuf> = changed
         .iter()
         .filter(|c| roots.iter().any(|r| c.starts_with(r)))
-        .filter(|c| config.is_included(c) && !config.is_excluded(c))
+        .filter(|c| config.selects(c))
         .cloned()
         .collect();
     out.sort();
