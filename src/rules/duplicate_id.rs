@@ -22,7 +22,7 @@ impl Rule for DuplicateId {
     fn check_repo(&self, ctx: &RepoContext, _: &RuleSettings, out: &mut Vec<(usize, Finding)>) {
         let files = &ctx.files;
         // Files arrive sorted by path: the first holder of an id keeps it.
-        let mut first: HashMap<&str, &RepoFile> = HashMap::new();
+        let mut first: HashMap<&str, &RepoFile> = HashMap::with_capacity(ctx.files.len());
         for file in files {
             let Some(id) = file.blueprint.and_then(|b| b.id.as_deref()) else {
                 continue;
