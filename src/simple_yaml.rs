@@ -101,11 +101,12 @@ pub fn context_model(text: &str) -> Option<Option<Blueprint>> {
 }
 
 /// (indentation, the line without it and without trailing spaces), leaving out blank lines and
-/// comment lines. `None` on a tab or a carriage return (left to the parser).
+/// comment lines. `None` on a tab, a carriage return, a NUL or a byte order mark anywhere, even
+/// in a comment (left to the parser, which rejects the last two).
 fn significant_lines(chunk: &str) -> Option<Vec<(usize, &str)>> {
     let mut out = Vec::new();
     for line in chunk.split('\n') {
-        if line.contains(['\t', '\r']) {
+        if line.contains(['\t', '\r', '\0', '\u{feff}']) {
             return None;
         }
         let content = line.trim_start_matches(' ');
@@ -120,6 +121,9 @@ fn significant_lines(chunk: &str) -> Option<Vec<(usize, &str)>> {
 
 /// Deeper than this is left to the parser (which has its own nesting cap).
 const MAX_DEPTH: usize = 64;
+/// Longer keys are left to the parser (it refuses a key whose `:` is more than 1,024
+/// characters on).
+const MAX_KEY: usize = 256;
 
 struct Reader<'a> {
     lines: Vec<(usize, &'a str)>,
@@ -218,9 +222,12 @@ fn is_item(text: &str) -> bool {
 }
 
 /// `key:` or `key: rest` with a plain key of letters, digits, `_` and `-` (starting with a
-/// letter or `_`).
+/// letter or `_`), of at most `MAX_KEY` bytes.
 fn split_key(text: &str) -> Option<(&str, &str)> {
     let colon = text.find(':')?;
+    if colon > MAX_KEY {
+        return None;
+    }
     let (key, after) = (&text[..colon], &text[colon + 1..]);
     let mut chars = key.chars();
     let first = chars.next()?;
@@ -345,8 +352,13 @@ mod tests {
             "title: 'a'b'\n",
             "title: -5\n",
             "title: ~\n",
+            // (The parser refuses these three.)
+            "id: a\n#\0\n",
+            "id: a\n# \u{feff}\n",
+            &format!("qualifications:\n  {}: 1\n", "k".repeat(1025)),
         ] {
             assert!(sections_json(text, CONTEXT_KEYS).is_none(), "{text:?}");
+            assert!(context_model(text).is_none(), "{text:?}");
         }
     }
 
