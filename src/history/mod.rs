@@ -804,6 +804,15 @@ struct RawTree<'o> {
     entries: OnceCell<Vec<RawEntry>>,
 }
 
+impl RawEntry {
+    /// The id and whether it is a folder; `None` for a submodule (the walk treats it as
+    /// absent).
+    fn side(&self) -> Option<Side> {
+        let folder = self.folder?;
+        Oid::from_bytes(&self.id).ok().map(|id| (id, folder))
+    }
+}
+
 /// The entry of `data` that starts at `at`, and where the next one starts (`None` when the
 /// object is damaged).
 fn raw_entry(data: &[u8], at: usize) -> Option<(RawEntry, usize)> {
@@ -864,8 +873,7 @@ impl<'o> RawTree<'o> {
         while at < data.len() {
             let (entry, next) = raw_entry(data, at)?;
             if &data[entry.name.clone()] == name {
-                let folder = entry.folder?;
-                return Oid::from_bytes(&entry.id).ok().map(|id| (id, folder));
+                return entry.side();
             }
             at = next;
         }
@@ -1068,10 +1076,7 @@ fn changed_entries<'t>(
         old_tree.map_or(no_entries, |t| t.entries()),
         new_tree.map_or(no_entries, |t| t.entries()),
     );
-    let side = |e: &RawEntry| -> Option<Side> {
-        let folder = e.folder?;
-        Oid::from_bytes(&e.id).ok().map(|id| (id, folder))
-    };
+    let side = RawEntry::side;
     // Both trees are sorted in git's order: a merge join finds the differing entries.
     let mut names: Vec<EntryChange<'t>> = Vec::new();
     let (mut i, mut j) = (0, 0);
