@@ -834,17 +834,26 @@ fn raw_entry(data: &[u8], at: usize) -> Option<(RawEntry, usize)> {
 
 impl<'o> RawTree<'o> {
     /// `None` when the object is damaged (the walk then treats the folder as absent, as a
-    /// failed lookup did before).
-    fn parse(object: git2::OdbObject<'o>) -> Option<RawTree<'o>> {
+    /// failed lookup did before). With `list`, the entries are listed in the same pass.
+    fn parse(object: git2::OdbObject<'o>, list: bool) -> Option<RawTree<'o>> {
         let tree = RawTree {
             object,
             entries: OnceCell::new(),
         };
         // (Checked whole here, so that `entries` and `find` cannot fail later.)
         let data = tree.object.data();
+        // (About 30 bytes an entry.)
+        let mut entries = Vec::with_capacity(if list { data.len() / 30 + 1 } else { 0 });
         let mut at = 0;
         while at < data.len() {
-            at = raw_entry(data, at)?.1;
+            let (entry, next) = raw_entry(data, at)?;
+            if list {
+                entries.push(entry);
+            }
+            at = next;
+        }
+        if list {
+            let _ = tree.entries.set(entries);
         }
         Some(tree)
     }
@@ -852,7 +861,6 @@ impl<'o> RawTree<'o> {
     fn entries(&self) -> &[RawEntry] {
         self.entries.get_or_init(|| {
             let data = self.object.data();
-            // (About 30 bytes an entry.)
             let mut entries = Vec::with_capacity(data.len() / 30 + 1);
             let mut at = 0;
             while at < data.len() {
@@ -881,12 +889,12 @@ impl<'o> RawTree<'o> {
     }
 
     /// Reads tree `id` (`None` when it is missing, damaged or not a tree).
-    fn read(odb: &'o git2::Odb<'o>, id: Oid) -> Option<RawTree<'o>> {
+    fn read(odb: &'o git2::Odb<'o>, id: Oid, list: bool) -> Option<RawTree<'o>> {
         let object = odb.read(id).ok()?;
         if object.kind() != ObjectType::Tree {
             return None;
         }
-        RawTree::parse(object)
+        RawTree::parse(object, list)
     }
 
     fn name(&self, entry: &RawEntry) -> &[u8] {
@@ -906,13 +914,15 @@ impl<'r> Walker<'r> {
         }
     }
 
-    fn tree(&mut self, id: Oid) -> Option<Rc<RawTree<'r>>> {
+    /// Tree `id`, from the trees of this commit or the one before, else read (and listed with
+    /// `list`: see `RawTree::parse`).
+    fn tree(&mut self, id: Oid, list: bool) -> Option<Rc<RawTree<'r>>> {
         if let Some(tree) = self.trees.get(&id) {
             return Some(tree.clone());
         }
         let tree = match self.previous_trees.remove(&id) {
             Some(tree) => tree,
-            None => Rc::new(RawTree::read(self.odb.as_ref()?, id)?),
+            None => Rc::new(RawTree::read(self.odb.as_ref()?, id, list)?),
         };
         self.trees.insert(id, tree.clone());
         Some(tree)
@@ -1008,9 +1018,10 @@ impl<'r> Walker<'r> {
         if old == new {
             return;
         }
-        let old_tree = old.and_then(|id| self.tree(id));
-        let new_tree = new.and_then(|id| self.tree(id));
-        let entries = match wanted.and_then(|w| w.few_names_in(prefix)) {
+        let names = wanted.and_then(|w| w.few_names_in(prefix));
+        let old_tree = old.and_then(|id| self.tree(id, names.is_none()));
+        let new_tree = new.and_then(|id| self.tree(id, names.is_none()));
+        let entries = match names {
             // A few traced files (PR mode): their names are looked up, the rest not listed.
             Some(names) => named_changes(&names, old_tree.as_deref(), new_tree.as_deref()),
             None => changed_entries(old_tree.as_deref(), new_tree.as_deref()),
@@ -2078,8 +2089,8 @@ mod tests {
         ]);
         let odb = repo.odb().unwrap();
         let (old, new) = (
-            RawTree::read(&odb, old).unwrap(),
-            RawTree::read(&odb, new).unwrap(),
+            RawTree::read(&odb, old, false).unwrap(),
+            RawTree::read(&odb, new, false).unwrap(),
         );
         let whole = changed_entries(Some(&old), Some(&new));
         let names = ["same", "m", "added", "gone", "a0", "a.b", "a", "absent"];
