@@ -185,11 +185,7 @@ impl Config {
         self.exclude.is_match(rel) || rel.ancestors().any(|a| self.exclude.is_match(a))
     }
 
-    pub fn is_included(&self, path: &Path) -> bool {
-        self.include.is_match(self.relative(path))
-    }
-
-    /// `is_included` and not `is_excluded`, with the path made relative once.
+    /// Matched by `include` and not `is_excluded`, with the path made relative once.
     pub fn selects(&self, path: &Path) -> bool {
         let rel = self.relative(path);
         self.include.is_match(&rel) && (self.exclude.is_empty() || !self.excludes_relative(&rel))
